@@ -1,0 +1,62 @@
+"""What each role may do, and over which records. One declared table, used everywhere."""
+
+from __future__ import annotations
+
+from lendcrm.identity.choices import DataScope, Role
+
+ROLE_SCOPES: dict[Role, DataScope] = {
+    Role.ADMIN: DataScope.ALL,
+    Role.SALES: DataScope.OWN,
+    Role.SALES_MANAGER: DataScope.TEAM,
+    Role.REVIEWER: DataScope.BRANCH,
+    Role.REVIEW_SUPERVISOR: DataScope.BRANCH,
+    Role.REVIEW_DIRECTOR: DataScope.ALL,
+    Role.COMMITTEE: DataScope.ALL,
+    Role.RISK_ANALYST: DataScope.ALL,
+    Role.COLLECTOR: DataScope.OWN,
+    Role.COLLECTION_MANAGER: DataScope.BRANCH,
+    Role.AGENCY: DataScope.AGENCY,
+    Role.QA: DataScope.ALL,
+    Role.AUDITOR: DataScope.ALL,
+}
+
+# Capabilities are coarse verbs on domains; each page and endpoint names the one it needs.
+ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        {
+            "customers.view",
+            "leads.view",
+            "applications.view",
+            "reports.view",
+            "identity.manage",
+            "audit.view",
+        }
+    ),
+    Role.SALES: frozenset(
+        {"customers.view", "leads.view", "applications.view", "customers.reveal"}
+    ),
+    Role.SALES_MANAGER: frozenset(
+        {
+            "customers.view",
+            "leads.view",
+            "applications.view",
+            "reports.view",
+            "customers.reveal",
+            "export",
+        }
+    ),
+    Role.REVIEWER: frozenset({"customers.view", "applications.view", "customers.reveal"}),
+    Role.REVIEW_SUPERVISOR: frozenset(
+        {"customers.view", "applications.view", "reports.view", "customers.reveal"}
+    ),
+    Role.REVIEW_DIRECTOR: frozenset({"customers.view", "applications.view", "reports.view"}),
+    Role.COMMITTEE: frozenset({"customers.view", "applications.view"}),
+    Role.RISK_ANALYST: frozenset({"applications.view", "reports.view"}),
+    Role.COLLECTOR: frozenset({"customers.view", "customers.reveal"}),
+    Role.COLLECTION_MANAGER: frozenset(
+        {"customers.view", "reports.view", "customers.reveal", "export"}
+    ),
+    Role.AGENCY: frozenset({"customers.view"}),
+    Role.QA: frozenset({"customers.view"}),
+    Role.AUDITOR: frozenset({"audit.view", "reports.view", "export"}),
+}
