@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lendcrm.identity.middleware.AccessPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "lendcrm.config.urls"
@@ -197,6 +198,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
