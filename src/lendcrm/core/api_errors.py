@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from lendcrm.core.errors import DomainError
+from lendcrm.core.errors import DomainError, PolicyDenied
 
 
 def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -32,7 +32,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def on_domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
         errors = [{"field": p.field, "message": p.message} for p in exc.problems]
-        return api.create_response(request, error_body(exc.message, errors), status=exc.status_code)
+        response = api.create_response(
+            request, error_body(exc.message, errors), status=exc.status_code
+        )
+        if isinstance(exc, PolicyDenied):
+            response["X-Lendcrm-Denied"] = "policy"
+        return response
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -34,5 +34,9 @@ class PermissionDenied(DomainError):
     status_code = 403
 
 
+class PolicyDenied(PermissionDenied):
+    """The access policy refused the route for the caller's role."""
+
+
 class Conflict(DomainError):
     status_code = 409

@@ -9,6 +9,8 @@ generated role × route test fails until the route is declared here.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any, Final
 
 from lendcrm.identity.roles import can
@@ -24,6 +26,7 @@ PAGE_POLICY: dict[str, str] = {
     "ui:home": AUTHENTICATED,
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
+    "api:api-root": PUBLIC,
 }
 
 API_POLICY: dict[tuple[str, str], str] = {
@@ -32,12 +35,30 @@ API_POLICY: dict[tuple[str, str], str] = {
 }
 
 
+DENIED_HEADER = "X-Lendcrm-Denied"  # set on refusals by the policy itself (not by a view)
+
+
 def requirement_for_page(view_name: str | None) -> str | None:
     return PAGE_POLICY.get(view_name or "")
 
 
+_ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>|\{(?:[^}:]+:)?([^}]+)\}")
+
+
+def canonical_route(route: str) -> str:
+    """`api/v1/x/<int:pk>/` and `api/v1/x/{pk}/` both become `api/v1/x/{pk}`."""
+    return _ROUTE_PARAM.sub(lambda m: "{" + (m[1] or m[2]) + "}", route).strip("/")
+
+
+@lru_cache(maxsize=1)
+def _api_policy_index() -> dict[tuple[str, str], str]:
+    return {
+        (method.upper(), canonical_route(route)): req for (method, route), req in API_POLICY.items()
+    }
+
+
 def requirement_for_api(method: str, route: str) -> str | None:
-    return API_POLICY.get((method.upper(), route))
+    return _api_policy_index().get((method.upper(), canonical_route(route)))
 
 
 def is_allowed(user: Any, requirement: str | None) -> bool:

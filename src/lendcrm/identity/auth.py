@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from lendcrm.audit.services import record_event
-from lendcrm.core.errors import PermissionDenied
+from lendcrm.core.errors import PolicyDenied
 from lendcrm.identity.access import is_allowed, requirement_for_api
 from lendcrm.identity.services import TokenRejected, authenticate_api_token
 
@@ -33,7 +33,7 @@ class BearerToken(HttpBearer):
                 actor=user,
                 metadata={"method": request.method, "path": request.path[:200]},
             )
-            raise PermissionDenied("your role may not call this endpoint")
+            raise PolicyDenied("your role may not call this endpoint")
         return user
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 
-from lendcrm.identity.access import PUBLIC, is_allowed, requirement_for_page
+from lendcrm.identity.access import DENIED_HEADER, PUBLIC, is_allowed, requirement_for_page
 
 logger = logging.getLogger(__name__)
 API_PREFIX = "api/v1/"
@@ -47,9 +47,15 @@ class AccessPolicyMiddleware:
         requirement = requirement_for_page(view_name)
         if requirement is None:
             logger.error("route without an access policy entry refused", extra={"view": view_name})
-            return HttpResponseForbidden("route not declared in the access policy")
+            return _denied("route not declared in the access policy")
         if requirement == PUBLIC or is_allowed(request.user, requirement):
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return HttpResponseForbidden("your role may not open this page")
+        return _denied("your role may not open this page")
+
+
+def _denied(message: str) -> HttpResponse:
+    response = HttpResponseForbidden(message)
+    response[DENIED_HEADER] = "policy"
+    return response
