@@ -1,4 +1,9 @@
-"""record_event(): the single way anything writes to the audit log."""
+"""Writes to the audit log. record_event() is the single way anything is appended.
+
+Appends take the chain head's row lock until the caller's transaction ends, so record the
+event as the last step of a business operation: the lock is then held only briefly, and rows
+are always locked in the same order (business rows first, chain head last).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,33 @@ from typing import Any
 
 from django.db import models, transaction
 
-from lendcrm.audit.chain import canonical_payload, entry_hash
-from lendcrm.audit.models import AuditChainHead, AuditEvent
+from lendcrm.audit.chain import (
+    canonical_payload,
+    clean_ip,
+    clean_text,
+    entry_hash,
+    to_json_value,
+)
+from lendcrm.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
+from lendcrm.audit.queries import EventFilters, count_events, newest_sequence
+from lendcrm.audit.redaction import mask_value, scrub_json, sensitive_fields_of
+from lendcrm.audit.verification import ChainBreak, ChainReport, verify_chain
 from lendcrm.core import clock
+from lendcrm.core.logging import scrub
 from lendcrm.core.middleware import current_request_context
+
+__all__ = [
+    "ChainBreak",
+    "ChainReport",
+    "ExportPlan",
+    "diff_fields",
+    "record_change",
+    "record_event",
+    "run_verification",
+    "snapshot",
+    "start_export",
+    "verify_chain",
+]
 
 
 def record_event(
@@ -28,105 +56,179 @@ def record_event(
     ip_address: str | None = None,
     user_agent: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Callers pass masked values only in changes/metadata."""
-    context = current_request_context()
-    if target is not None:
-        object_type = object_type or target._meta.label_lower
-        object_id = object_id or str(target.pk)
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    actor_username = actor_obj.get_username() if actor_obj is not None else username
-    fields: dict[str, Any] = {
-        "occurred_at": clock.now().astimezone(UTC),
-        "actor_username": actor_username,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "ip_address": ip_address if ip_address is not None else context.ip_address,
-        "user_agent": (user_agent if user_agent is not None else context.user_agent)[:300],
-        "changes": dict(changes or {}),
-        "metadata": dict(metadata or {}),
-    }
-    with transaction.atomic():
+    """Append one event to the chain. Callers pass masked values only in changes/metadata.
+
+    Anything in changes/metadata that still looks like an ID number, bank card or mobile
+    number is masked here too. Address and user agent default to the current request's.
+    """
+    fields = _event_fields(
+        action,
+        actor=actor,
+        target=target,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes,
+        metadata=metadata,
+        username=username,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+    # No savepoint: an event that cannot be written must fail the caller's whole operation.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         sequence = head.sequence + 1
         digest = entry_hash(head.last_hash, canonical_payload(sequence=sequence, **fields))
         event = AuditEvent.objects.create(
-            sequence=sequence,
-            actor=actor_obj,
-            prev_hash=head.last_hash,
-            entry_hash=digest,
-            **fields,
+            sequence=sequence, prev_hash=head.last_hash, entry_hash=digest, **fields
         )
         AuditChainHead.objects.filter(pk=1).update(sequence=sequence, last_hash=digest)
     return event
 
 
+def _event_fields(
+    action: str,
+    *,
+    actor: Any,
+    target: models.Model | None,
+    object_type: str,
+    object_id: str,
+    changes: Mapping[str, Any] | None,
+    metadata: Mapping[str, Any] | None,
+    username: str,
+    ip_address: str | None,
+    user_agent: str | None,
+) -> dict[str, Any]:
+    """The event's columns, already in the exact form the database will return them."""
+    context = current_request_context()
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or str(target.pk)
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    # A name typed at a failed login is free text and may be a phone number.
+    actor_username = actor_obj.get_username() if actor_obj is not None else scrub(username)
+    return {
+        "occurred_at": clock.now().astimezone(UTC),
+        "actor_id": actor_obj.pk if actor_obj is not None else None,
+        "actor_username": clean_text(actor_username, 150),
+        "action": clean_text(action, 80),
+        "object_type": clean_text(object_type, 80),
+        "object_id": clean_text(object_id, 64),
+        "ip_address": clean_ip(ip_address if ip_address is not None else context.ip_address),
+        "user_agent": clean_text(user_agent if user_agent is not None else context.user_agent, 300),
+        "changes": scrub_json(to_json_value(dict(changes or {}))),
+        "metadata": scrub_json(to_json_value(dict(metadata or {}))),
+    }
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields' current values as plain JSON data, unmasked: pass it to record_change.
+
+    A foreign key is recorded by its id; money stays an exact decimal string.
+    """
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        values[name] = to_json_value(getattr(instance, attname))
+    return values
+
+
+def record_change(
+    action: str,
+    *,
+    actor: Any,
+    target: models.Model,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    metadata: Mapping[str, Any] | None = None,
+    sensitive: Iterable[str] = (),
+) -> AuditEvent:
+    """Record what changed on `target`: {field: {"before", "after"}} for changed fields only.
+
+    Fields in the model's `sensitive_fields` (and in `sensitive`) are stored masked by kind:
+    an ID number as 110105********1234, a mobile as 138****5678.
+    """
+    hidden = sensitive_fields_of(type(target)) | set(sensitive)
+    changes = diff_fields(to_json_value(dict(before)), to_json_value(dict(after)), masked=hidden)
+    return record_event(action, actor=actor, target=target, changes=changes, metadata=metadata)
+
+
 def diff_fields(
     before: Mapping[str, Any], after: Mapping[str, Any], masked: Iterable[str] = ()
 ) -> dict[str, dict[str, Any]]:
-    """{field: {"before": .., "after": ..}} for changed fields; sensitive ones show as changed only."""
+    """{field: {"before": .., "after": ..}} for changed fields; masked fields show masked values.
+
+    The comparison uses the real values, so a change that masks to the same text is still
+    recorded.
+    """
     hidden = set(masked)
     changes: dict[str, dict[str, Any]] = {}
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
-        if old != new:
-            changes[name] = (
-                {"before": "***", "after": "***"}
-                if name in hidden
-                else {"before": old, "after": new}
-            )
+        if old == new:
+            continue
+        if name in hidden:
+            old, new = mask_value(name, old), mask_value(name, new)
+        changes[name] = {"before": old, "after": new}
     return changes
 
 
 @dataclass(frozen=True)
-class ChainBreak:
-    sequence: int
-    reason: str
+class ExportPlan:
+    """An export fixed at the moment it was requested: the matching events up to `up_to`."""
+
+    filters: EventFilters
+    up_to: int
+    row_count: int
+    event: AuditEvent
 
 
-def verify_chain(*, batch_size: int = 5000) -> ChainBreak | None:
-    """Walk the chain in order; return the first broken record, or None when intact."""
-    prev = "0" * 64
-    expected_sequence = 1
-    last_seen = 0
-    while True:
-        batch = list(
-            AuditEvent.objects.filter(sequence__gt=last_seen).order_by("sequence")[:batch_size]
+def start_export(filters: EventFilters, *, actor: Any) -> ExportPlan:
+    """Record that `actor` exports the events matching `filters`, with the row count.
+
+    The log only grows, so the rows up to the newest sequence seen now are exactly the rows
+    that will be streamed.
+    """
+    with transaction.atomic():
+        up_to = newest_sequence(EventFilters())
+        row_count = count_events(filters, up_to=up_to)
+        event = record_event(
+            "audit.exported",
+            actor=actor,
+            object_type="audit.auditevent",
+            metadata={
+                "row_count": row_count,
+                "filters": filters.as_params(),
+                "up_to_sequence": up_to,
+                "format": "csv",
+            },
         )
-        if not batch:
-            break
-        for event in batch:
-            problem = _check_event(event, prev, expected_sequence)
-            if problem:
-                return ChainBreak(sequence=event.sequence, reason=problem)
-            prev, expected_sequence, last_seen = (
-                event.entry_hash,
-                event.sequence + 1,
-                event.sequence,
-            )
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.sequence != last_seen:
-        return ChainBreak(sequence=last_seen + 1, reason="record missing at the end of the chain")
-    return None
+    return ExportPlan(filters=filters, up_to=up_to, row_count=row_count, event=event)
 
 
-def _check_event(event: AuditEvent, prev: str, expected_sequence: int) -> str:
-    if event.sequence != expected_sequence:
-        return f"record {expected_sequence} is missing"
-    if event.prev_hash != prev:
-        return "previous-hash link does not match"
-    payload = canonical_payload(
-        sequence=event.sequence,
-        occurred_at=event.occurred_at.astimezone(UTC),
-        actor_username=event.actor_username,
-        action=event.action,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        ip_address=event.ip_address,
-        user_agent=event.user_agent,
-        changes=event.changes,
-        metadata=event.metadata,
-    )
-    if entry_hash(prev, payload) != event.entry_hash:
-        return "contents do not match the record's hash"
-    return ""
+def run_verification(*, batch_size: int = 5000) -> ChainReport:
+    """Verify the whole chain, keep checkpoints of what was found intact, and log the outcome.
+
+    The outcome is itself an audit event, so the log shows when it was last checked and with
+    what result.
+    """
+    report = verify_chain(batch_size=batch_size)
+    with transaction.atomic():
+        verified_at = clock.now()
+        for sequence, digest in report.milestones:
+            if not AuditCheckpoint.objects.filter(sequence=sequence).exists():
+                AuditCheckpoint.objects.create(
+                    sequence=sequence, entry_hash=digest, verified_at=verified_at
+                )
+        broken = report.broken
+        record_event(
+            "audit.chain_verified" if broken is None else "audit.chain_broken",
+            object_type="audit.auditevent",
+            object_id=str(broken.sequence) if broken else "",
+            metadata={
+                "checked": report.checked,
+                "last_sequence": report.last_sequence,
+                "reason": broken.reason if broken else "",
+            },
+        )
+    return report

@@ -7,8 +7,24 @@ from typing import Any
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "leads-reassign-overdue": {  # 首呼 SLA: overdue or unassigned new leads go to another agent
+        "task": "lendcrm.leads.tasks.reassign_overdue_leads_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "expire-api-tokens": {
         "task": "lendcrm.identity.tasks.purge_expired_api_tokens_task",
         "schedule": crontab(minute=15, hour=1),
+    },
+    "audit-verify-chain": {  # walks the whole audit hash chain; a break is logged as an event
+        "task": "lendcrm.audit.tasks.verify_audit_chain_task",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    "loans-end-of-day": {  # 日终批处理 for yesterday, catching up any missed dates
+        "task": "lendcrm.loans.tasks.run_end_of_day_task",
+        "schedule": crontab(minute=5, hour=0),
+    },
+    "scoring-stability": {  # PSI / CSI of every deployed scorecard for yesterday's window
+        "task": "lendcrm.scoring.tasks.check_scorecard_stability_task",
+        "schedule": crontab(minute=45, hour=2),
     },
 }

@@ -34,13 +34,16 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its own static files (no CDN, CSP-safe)
     "lendcrm.core",
     "lendcrm.identity",
     "lendcrm.audit",
+    "lendcrm.privacy",
     "lendcrm.customers",
     "lendcrm.leads",
     "lendcrm.loans",
     "lendcrm.applications",
+    "lendcrm.scoring",
     "lendcrm.reporting",
     "lendcrm.ui",
     "lendcrm.demo",
@@ -48,8 +51,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lendcrm.core.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lendcrm.core.middleware.RequestContextMiddleware",
+    "lendcrm.privacy.middleware.KeyRingReloadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,10 +62,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lendcrm.identity.session_policy.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "lendcrm.identity.middleware.AccessPolicyMiddleware",
+    "lendcrm.identity.session_policy.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "lendcrm.config.urls"
@@ -115,8 +122,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "lendcrm.identity.authentication.lockout_response"
+OTP_TOTP_ISSUER = "lendcrm"
 
-SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_AGE = 8 * 60 * 60  # absolute limit, counted from sign-in (identity.session_policy)
+LENDCRM_SESSION_IDLE_MINUTES = 30
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -143,6 +153,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 NODE_MODULES = REPO_DIR / "node_modules"
 VENDOR_ASSETS = {  # npm packages installed at set-up and served by the app itself (no CDN)
     "vendor/bootstrap": NODE_MODULES / "bootstrap" / "dist",

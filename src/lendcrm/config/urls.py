@@ -9,5 +9,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("identity/", include("lendcrm.identity.urls")),
+    path("audit/", include("lendcrm.audit.urls")),
+    path("customers/", include("lendcrm.customers.urls")),
+    path("leads/", include("lendcrm.leads.urls")),
+    path("loans/", include("lendcrm.loans.urls")),
+    path("scoring/", include("lendcrm.scoring.urls")),
     path("", include("lendcrm.ui.urls")),
 ]

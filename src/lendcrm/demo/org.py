@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from lendcrm.identity.choices import OrgUnitKind, Role
@@ -38,6 +39,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", Role.ADMIN, "系统管理员", "HQ"),
     DemoUser("sales1", Role.SALES, "王晓明", "BJ-SALES-1"),
     DemoUser("sales2", Role.SALES, "李娜", "BJ-SALES-1"),
+    DemoUser("sales3", Role.SALES, "何佳怡", "BJ-SALES-2"),
+    DemoUser("sales4", Role.SALES, "罗志强", "BJ-SALES-2"),
+    DemoUser("sales5", Role.SALES, "沈雨婷", "SH-SALES-1"),
+    DemoUser("sales6", Role.SALES, "陆俊杰", "SH-SALES-1"),
     DemoUser("sales_manager", Role.SALES_MANAGER, "张伟", "BJ-SALES-1"),
     DemoUser("reviewer1", Role.REVIEWER, "刘洋", "BJ-REVIEW"),
     DemoUser("reviewer2", Role.REVIEWER, "陈静", "BJ-REVIEW"),
@@ -77,6 +82,7 @@ def ensure_demo_users() -> dict[str, User]:
     sync_roles()
     units = ensure_org_units()
     users: dict[str, User] = {}
+    password_hash = ""
     for spec in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=spec.username,
@@ -88,7 +94,9 @@ def ensure_demo_users() -> dict[str, User]:
             },
         )
         if created:
-            user.set_password(demo_password())
+            # One slow (Argon2) hash serves every demo user: they share a published password.
+            password_hash = password_hash or make_password(demo_password())
+            user.password = password_hash
             user.save(update_fields=["password"])
         assign_roles(user, [spec.role])
         users[spec.username] = user

@@ -24,6 +24,45 @@ PAGE_POLICY: dict[str, str] = {
     "ui:login": PUBLIC,
     "ui:logout": PUBLIC,
     "ui:home": AUTHENTICATED,
+    "customers:list": "customers.view",
+    "customers:detail": "customers.view",
+    "customers:reveal": "customers.view",  # customers.reveal: checked and audited in the service
+    "customers:export": "export",
+    "leads:list": "leads.view",
+    "leads:detail": "leads.view",
+    "leads:reassign": "leads.assign",
+    "leads:imports": "leads.manage",
+    "leads:import": "leads.manage",
+    "leads:import_progress": "leads.manage",
+    "leads:import_errors": "leads.manage",
+    "leads:screening_rules": "leads.manage",
+    "leads:assignment_rules": "leads.manage",
+    "audit:events": "audit.view",
+    "audit:event": "audit.view",
+    "audit:event_verify": "audit.view",
+    "audit:export": "audit.view",  # the view also requires "export"
+    "identity:users": "identity.manage",
+    "identity:user": "identity.manage",
+    "identity:user_unlock": "identity.manage",
+    "identity:user_reset_otp": "identity.manage",
+    "identity:security": "identity.manage",
+    "identity:channel_keys": "identity.manage",
+    "identity:channel_key_rotate": "identity.manage",
+    "identity:channel_key_revoke": "identity.manage",
+    "identity:tokens": AUTHENTICATED,
+    "identity:token_revoke": AUTHENTICATED,  # own tokens only (identity.queries.get_own_token)
+    "identity:otp_setup": AUTHENTICATED,
+    "identity:otp_verify": AUTHENTICATED,
+    "loans:lines": "loans.view",
+    "loans:line": "loans.view",
+    "loans:post_payment": "loans.post_payment",
+    "loans:eod": "loans.view",
+    "loans:eod_progress": "loans.view",
+    "scoring:versions": "scoring.view",
+    "scoring:version": "scoring.view",
+    "scoring:approve": "scoring.manage",  # maker-checker: checked in the service
+    "scoring:deploy": "scoring.manage",
+    "scoring:stability": "scoring.view",
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
     "api:api-root": PUBLIC,
@@ -32,6 +71,35 @@ PAGE_POLICY: dict[str, str] = {
 API_POLICY: dict[tuple[str, str], str] = {
     ("POST", "api/v1/auth/token"): PUBLIC,
     ("GET", "api/v1/auth/me"): AUTHENTICATED,
+    ("GET", "api/v1/auth/tokens"): AUTHENTICATED,
+    ("DELETE", "api/v1/auth/tokens/<prefix>"): AUTHENTICATED,  # own tokens only
+    ("GET", "api/v1/audit/events"): "audit.view",
+    ("GET", "api/v1/audit/events/<int:sequence>"): "audit.view",
+    ("GET", "api/v1/customers"): "customers.view",
+    ("GET", "api/v1/customers/<int:customer_id>"): "customers.view",
+    # customers.reveal is checked in the service, so that a refusal is audited.
+    ("POST", "api/v1/customers/<int:customer_id>/reveal"): "customers.view",
+    ("POST", "api/v1/schedules/preview"): AUTHENTICATED,  # pure calculation, nothing stored
+    ("GET", "api/v1/loans/lines"): "loans.view",
+    ("POST", "api/v1/loans/lines"): "loans.manage",
+    ("GET", "api/v1/loans/lines/{line_id}"): "loans.view",
+    ("POST", "api/v1/loans/lines/{line_id}/adjustments"): "loans.manage",  # four eyes in service
+    ("POST", "api/v1/loans/lines/{line_id}/drawdowns"): "loans.manage",
+    ("GET", "api/v1/loans/{loan_id}"): "loans.view",
+    ("GET", "api/v1/loans/{loan_id}/schedule"): "loans.view",
+    ("GET", "api/v1/loans/{loan_id}/journal"): "loans.view",
+    ("GET", "api/v1/loans/{loan_id}/payments"): "loans.view",
+    ("POST", "api/v1/loans/{loan_id}/payments"): "loans.post_payment",
+    ("POST", "api/v1/loans/{loan_id}/write-off"): "loans.manage",  # four eyes in service
+    ("POST", "api/v1/loans/payments/{payment_id}/reversal"): "loans.post_payment",
+    ("POST", "api/v1/loans/reconciliation"): "loans.post_payment",
+    ("GET", "api/v1/loans/eod"): "loans.view",
+    ("GET", "api/v1/scorecards"): "scoring.view",
+    ("GET", "api/v1/scorecards/{version_id}"): "scoring.view",
+    ("POST", "api/v1/scorecards/{version_id}/score"): "scoring.manage",
+    ("POST", "api/v1/payments/webhook"): PUBLIC,  # authenticated by the channel's HMAC signature
+    ("POST", "api/v1/leads"): PUBLIC,  # authenticated by the channel's X-API-Key
+    ("POST", "api/v1/leads/bulk"): PUBLIC,  # authenticated by the channel's X-API-Key
 }
 
 

@@ -33,3 +33,9 @@ class OrgUnitKind(models.TextChoices):
     BRANCH = "branch", _("分支机构")
     TEAM = "team", _("团队")
     AGENCY = "agency", _("委外机构")
+
+
+class TokenStatus(models.TextChoices):
+    ACTIVE = "active", _("有效")
+    EXPIRED = "expired", _("已过期")
+    REVOKED = "revoked", _("已吊销")

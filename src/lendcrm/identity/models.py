@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lendcrm.core.models import TimeStampedModel
-from lendcrm.identity.choices import OrgUnitKind
+from lendcrm.identity.choices import OrgUnitKind, Role
 
 
 class OrgUnit(TimeStampedModel):
@@ -81,3 +81,18 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} / {self.name} ({self.prefix})"
+
+
+class RoleSecurityPolicy(models.Model):
+    """Per-role security settings; a role without a row has the defaults (no 2FA)."""
+
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices, unique=True)
+    require_2fa = models.BooleanField(_("要求两步验证"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("角色安全策略")
+        verbose_name_plural = _("角色安全策略")
+
+    def __str__(self) -> str:
+        return f"{self.role}: 2fa={self.require_2fa}"

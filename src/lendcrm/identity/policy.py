@@ -26,37 +26,65 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
         {
             "customers.view",
             "leads.view",
+            "leads.assign",
+            "leads.manage",
             "applications.view",
             "reports.view",
             "identity.manage",
             "audit.view",
+            "loans.view",
+            "loans.manage",
+            "loans.post_payment",
+            "scoring.view",
+            "scoring.manage",
         }
     ),
     Role.SALES: frozenset(
-        {"customers.view", "leads.view", "applications.view", "customers.reveal"}
+        {"customers.view", "leads.view", "applications.view", "customers.reveal", "loans.view"}
     ),
     Role.SALES_MANAGER: frozenset(
         {
             "customers.view",
             "leads.view",
+            "leads.assign",
+            "leads.manage",
             "applications.view",
             "reports.view",
             "customers.reveal",
             "export",
+            "loans.view",
         }
     ),
     Role.REVIEWER: frozenset({"customers.view", "applications.view", "customers.reveal"}),
     Role.REVIEW_SUPERVISOR: frozenset(
-        {"customers.view", "applications.view", "reports.view", "customers.reveal"}
+        {
+            "customers.view",
+            "applications.view",
+            "reports.view",
+            "customers.reveal",
+            "loans.view",
+            "loans.manage",
+        }
     ),
-    Role.REVIEW_DIRECTOR: frozenset({"customers.view", "applications.view", "reports.view"}),
+    Role.REVIEW_DIRECTOR: frozenset(
+        {"customers.view", "applications.view", "reports.view", "loans.view", "loans.manage"}
+    ),
     Role.COMMITTEE: frozenset({"customers.view", "applications.view"}),
-    Role.RISK_ANALYST: frozenset({"applications.view", "reports.view"}),
-    Role.COLLECTOR: frozenset({"customers.view", "customers.reveal"}),
+    Role.RISK_ANALYST: frozenset(
+        {"applications.view", "reports.view", "loans.view", "scoring.view", "scoring.manage"}
+    ),
+    Role.COLLECTOR: frozenset({"customers.view", "customers.reveal", "loans.view"}),
     Role.COLLECTION_MANAGER: frozenset(
-        {"customers.view", "reports.view", "customers.reveal", "export"}
+        {
+            "customers.view",
+            "reports.view",
+            "customers.reveal",
+            "export",
+            "loans.view",
+            "loans.post_payment",
+        }
     ),
     Role.AGENCY: frozenset({"customers.view"}),
     Role.QA: frozenset({"customers.view"}),
-    Role.AUDITOR: frozenset({"audit.view", "reports.view", "export"}),
+    Role.AUDITOR: frozenset({"audit.view", "reports.view", "export", "loans.view"}),
 }

@@ -7,16 +7,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from lendcrm.audit.services import record_event
+from lendcrm.audit.services import diff_fields, record_event
 from lendcrm.core import clock
-from lendcrm.core.errors import DomainError
-from lendcrm.identity.choices import Role
-from lendcrm.identity.models import ApiToken, User
-from lendcrm.identity.roles import forget_roles
+from lendcrm.core.errors import Conflict, DomainError
+from lendcrm.identity.choices import Role, TokenStatus
+from lendcrm.identity.models import ApiToken, OrgUnit, User
+from lendcrm.identity.roles import forget_roles, roles_of
 
 TOKEN_PREFIX = "lc"  # noqa: S105 — a public marker, not a secret
 
@@ -31,6 +33,49 @@ def assign_roles(user: User, roles: list[Role]) -> None:
     sync_roles()
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     forget_roles(user)
+
+
+def _account_state(user: User) -> dict[str, object]:
+    return {
+        "roles": sorted(role.value for role in roles_of(user)),
+        "team": user.team.code if user.team else None,
+        "is_active": user.is_active,
+    }
+
+
+def update_user_access(
+    user: User,
+    *,
+    roles: list[Role],
+    team: OrgUnit | None,
+    is_active: bool,
+    acting_user: User,
+) -> User:
+    """Change a user's roles, team and active flag; audited with before and after."""
+    if user.pk == acting_user.pk and not is_active:
+        raise DomainError(_("不能停用自己的账户"), field="is_active")
+    if user.pk == acting_user.pk and Role.ADMIN in roles_of(user) and Role.ADMIN not in roles:
+        raise DomainError(_("不能移除自己的系统管理员角色"), field="roles")
+    with transaction.atomic():
+        user = User.objects.select_for_update(of=("self",)).select_related("team").get(pk=user.pk)
+        before = _account_state(user)
+        user.team, user.is_active = team, is_active
+        user.save(update_fields=["team", "is_active"])
+        assign_roles(user, roles)
+        changes = diff_fields(before, _account_state(user))
+        if changes:
+            record_event("user.updated", actor=acting_user, target=user, changes=changes)
+    return user
+
+
+def unlock_user(user: User, *, acting_user: User) -> int:
+    """Clear the failed sign-in attempts that lock the user out (every address)."""
+    with transaction.atomic():
+        cleared = int(axes_reset(username=user.get_username()))
+        record_event(
+            "login.unlocked", actor=acting_user, target=user, metadata={"attempts": cleared}
+        )
+    return cleared
 
 
 @dataclass(frozen=True)
@@ -85,7 +130,17 @@ def authenticate_api_token(plaintext: str) -> User:
     return token.user
 
 
+def token_status(token: ApiToken) -> TokenStatus:
+    if token.revoked_at is not None:
+        return TokenStatus.REVOKED
+    if token.expires_at <= clock.now():
+        return TokenStatus.EXPIRED
+    return TokenStatus.ACTIVE
+
+
 def revoke_api_token(token: ApiToken, *, acting_user: User) -> ApiToken:
+    if token.revoked_at is not None:
+        raise Conflict(_("该令牌已吊销"), field="prefix")
     with transaction.atomic():
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])

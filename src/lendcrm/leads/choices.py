@@ -20,3 +20,41 @@ class LeadStatus(models.TextChoices):
     REJECTED = "rejected", _("已拒单")
     DISBURSED = "disbursed", _("已放款")
     INVALID = "invalid", _("无效")
+
+
+class ChannelKeyScope(models.TextChoices):
+    """What a channel's API key may do (checked by leads.services.authenticate_channel_key)."""
+
+    LEADS_CREATE = "leads:create", _("推送单条线索")
+    LEADS_BULK = "leads:bulk", _("批量推送线索")
+
+
+class CaptureOutcome(models.TextChoices):
+    CREATED = "created", _("已创建")
+    DUPLICATE = "duplicate", _("撞单")
+    REJECTED = "rejected", _("已拒收")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("等待中")
+    RUNNING = "running", _("导入中")
+    COMPLETED = "completed", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class AssignmentStrategy(models.TextChoices):
+    ROUND_ROBIN = "round_robin", _("轮询")
+    WEIGHTED = "weighted", _("按权重")
+    REGION = "region", _("按地区")
+
+
+class AssignmentReason(models.TextChoices):
+    ARRIVAL = "arrival", _("新线索分配")
+    SLA_BREACH = "sla_breach", _("首呼超时改派")
+    MANUAL = "manual", _("手工改派")
+    DUPLICATE = "duplicate", _("撞单归属原跟进人")
+
+
+class BlacklistKind(models.TextChoices):
+    MOBILE = "mobile", _("手机号")
+    ID_NUMBER = "id_number", _("身份证号")

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from lendcrm.identity import views as identity_views
+from lendcrm.reporting import views as reporting_views
 from lendcrm.ui import views
 
 app_name = "ui"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="ui/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", reporting_views.dashboard, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", identity_views.LogoutView.as_view(), name="logout"),
 ]

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from lendcrm.identity import views as identity_views
+from lendcrm.ui.forms import LoginForm
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "ui/home.html", {})
+class LoginView(identity_views.LoginView):
+    """Sign-in: identity's view (lockout, audit, two-factor), rendered by ui/login.html.
+
+    Later steps extend the template through its login_messages, extra_fields and login_footer
+    blocks.
+    """
+
+    template_name = "ui/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True

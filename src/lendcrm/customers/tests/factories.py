@@ -1,0 +1,94 @@
+"""Factories for customers and the people and org units that own them (reusable by every app)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from lendcrm.core.cn_ids import id_check_char
+from lendcrm.customers.choices import Gender
+from lendcrm.customers.models import Customer
+from lendcrm.identity.choices import OrgUnitKind, Role
+from lendcrm.identity.models import OrgUnit, User
+from lendcrm.identity.services import assign_roles
+
+TEST_PASSWORD = "lendcrm-test-password"
+
+
+def valid_id_number(n: int, *, region: str = "110105") -> str:
+    """A valid 18-character ID number (GB 11643 check digit), different for every n."""
+    birth = date(1970, 1, 1) + timedelta(days=(n * 37) % 12000)
+    first17 = f"{region}{birth:%Y%m%d}{n % 1000:03d}"
+    return first17 + id_check_char(first17)
+
+
+def valid_mobile(n: int) -> str:
+    return f"1{3 + n % 7}{(n * 7919) % 10**9:09d}"
+
+
+class BranchFactory(DjangoModelFactory[OrgUnit]):
+    class Meta:
+        model = OrgUnit
+
+    code = factory.Sequence(lambda n: f"BR{n:03d}")
+    name = factory.Sequence(lambda n: f"第{n}分公司")
+    kind = OrgUnitKind.BRANCH
+
+
+class TeamFactory(DjangoModelFactory[OrgUnit]):
+    class Meta:
+        model = OrgUnit
+
+    code = factory.Sequence(lambda n: f"TEAM{n:03d}")
+    name = factory.Sequence(lambda n: f"电销{n}组")
+    kind = OrgUnitKind.TEAM
+    parent = factory.SubFactory(BranchFactory)
+
+
+class UserFactory(DjangoModelFactory[User]):
+    """`UserFactory(roles=[Role.SALES], team=team)`; the password is TEST_PASSWORD."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"员工{n}")
+    password = factory.django.Password(TEST_PASSWORD)
+    team = factory.SubFactory(TeamFactory)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            assign_roles(self, list(extracted))
+
+
+class CustomerFactory(DjangoModelFactory[Customer]):
+    """A customer with a valid ID number and mobile; `owner=` also sets its team and branch."""
+
+    class Meta:
+        model = Customer
+
+    customer_no = factory.Sequence(lambda n: f"C{n:09d}")
+    name = factory.Faker("name", locale="zh_CN")
+    id_number = factory.Sequence(valid_id_number)
+    birth_date = factory.LazyAttribute(
+        lambda c: date(int(c.id_number[6:10]), int(c.id_number[10:12]), int(c.id_number[12:14]))
+    )
+    gender = factory.LazyAttribute(
+        lambda c: Gender.MALE if int(c.id_number[16]) % 2 else Gender.FEMALE
+    )
+    mobile = factory.Sequence(valid_mobile)
+    province = "北京市"
+    city = "北京市"
+    address = factory.Sequence(lambda n: f"北京市朝阳区建国路{n + 1}号院3号楼{n % 20 + 1}01室")
+    hukou_address = "河北省石家庄市长安区中山东路18号"
+    monthly_income = factory.Faker(
+        "pydecimal", left_digits=5, right_digits=2, positive=True, min_value=3000, max_value=60000
+    )
+    owner = None
+    team = factory.LazyAttribute(lambda c: c.owner.team if c.owner else None)
+    branch = factory.LazyAttribute(lambda c: c.team.parent if c.team else None)

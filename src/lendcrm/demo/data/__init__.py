@@ -1,0 +1,1 @@
+"""Static tables behind the demo data generator, written by hand from public knowledge."""

@@ -1,0 +1,283 @@
+"""Capturing leads: clean, dedupe against leads and customers, screen, assign, store.
+
+One batch is handled with a fixed number of queries whatever its size, so the bulk API and
+imports run at the same speed per lead. Every item gets exactly one outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from lendcrm.audit.services import record_event
+from lendcrm.core import clock
+from lendcrm.core.errors import FieldProblem
+from lendcrm.core.fields import BlindIndexField, index_value
+from lendcrm.customers.models import Customer
+from lendcrm.leads.choices import AssignmentReason, BlacklistKind, CaptureOutcome
+from lendcrm.leads.cleaning import CleanLead, LeadInput, clean_lead
+from lendcrm.leads.models import Channel, Lead, LeadBlacklist, LeadImport, ScreeningRule
+from lendcrm.leads.screening import ScreeningFacts, ScreeningPolicy, screen_lead
+from lendcrm.leads.services.assignment import (
+    AssignmentPlan,
+    assign_in_plan,
+    load_plan,
+    record_assignments,
+)
+from lendcrm.leads.transitions import mark_invalid_on_arrival
+
+DEDUPE_LOCK = 0x1EAD5  # serialises dedupe between concurrent captures on PostgreSQL
+_LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limits
+
+
+@dataclass
+class CaptureResult:
+    index: int
+    outcome: str
+    lead_id: int | None = None
+    duplicate_of: int | None = None
+    customer_id: int | None = None
+    status: str = ""
+    errors: list[FieldProblem] = field(default_factory=list)
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class _Match:
+    lead_id: int | None
+    customer_id: int | None
+    owner_id: int | None
+    team_id: int | None
+    branch_id: int | None
+
+
+def lead_index(field_name: str, raw: str) -> str:
+    # The model field's own purpose and normaliser, so a lookup hashes exactly as a save does.
+    model_field = Lead._meta.get_field(field_name)
+    assert isinstance(model_field, BlindIndexField)
+    return index_value(raw, purpose=model_field.purpose, normaliser=model_field.normaliser)
+
+
+def capture_leads(
+    channel: Channel,
+    items: Sequence[LeadInput],
+    *,
+    lead_import: LeadImport | None = None,
+    default_campaign: str = "",
+    acting_user: Any = None,
+) -> list[CaptureResult]:
+    """Store the valid leads of one batch and say, per item, what became of it."""
+    if not items:
+        return []
+    now, today = clock.now(), clock.today()
+    results: list[CaptureResult] = []
+    cleaned: list[tuple[int, CleanLead]] = []
+    for index, item in enumerate(items):
+        outcome = clean_lead(item, today=today, now=now)
+        if isinstance(outcome, list):
+            results.append(
+                CaptureResult(index, CaptureOutcome.REJECTED, errors=outcome, row=item.row)
+            )
+        else:
+            cleaned.append((index, outcome))
+    with transaction.atomic():
+        _lock_dedupe()
+        results += _store(channel, cleaned, lead_import, default_campaign, now, acting_user)
+        _audit(channel, results, lead_import, acting_user)
+    results.sort(key=lambda r: r.index)
+    return results
+
+
+def _lock_dedupe() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEDUPE_LOCK])
+
+
+def _store(
+    channel: Channel,
+    cleaned: list[tuple[int, CleanLead]],
+    lead_import: LeadImport | None,
+    default_campaign: str,
+    now: datetime,
+    acting_user: Any,
+) -> list[CaptureResult]:
+    indexes = [
+        (lead_index("mobile_index", c.mobile), lead_index("id_number_index", c.id_number))
+        for _i, c in cleaned
+    ]
+    matches = _existing_matches(indexes)
+    blacklisted = _blacklisted(indexes)
+    policies = _policies(channel)
+    plan = load_plan(channel)
+    firsts: list[tuple[int, Lead]] = []
+    seconds: list[tuple[int, Lead, int]] = []  # duplicates of a lead earlier in this batch
+    seen: dict[str, int] = {}
+    for position, ((index, clean), (m_idx, i_idx)) in enumerate(zip(cleaned, indexes, strict=True)):
+        lead = _new_lead(channel, clean, lead_import, default_campaign)
+        match = matches.get(m_idx) or (matches.get(i_idx) if i_idx else None)
+        earlier = seen.get(m_idx, seen.get(i_idx, -1) if i_idx else -1)
+        if match is not None:
+            _link_duplicate(lead, match, plan.made)
+            firsts.append((index, lead))
+        elif earlier >= 0:
+            seconds.append((index, lead, earlier))
+        else:
+            facts = ScreeningFacts(
+                birth_date=clean.id_facts.birth_date if clean.id_facts else None,
+                region_code=clean.region_code,
+                consent=clean.consent,
+                blacklisted=m_idx in blacklisted or (bool(i_idx) and i_idx in blacklisted),
+            )
+            if reason := screen_lead(facts, policies, today=now.date()):
+                mark_invalid_on_arrival(lead, reason=reason)
+            else:
+                assign_in_plan(plan, lead, now=now, reason=AssignmentReason.ARRIVAL)
+            firsts.append((index, lead))
+        seen.setdefault(m_idx, position)
+        if i_idx:
+            seen.setdefault(i_idx, position)
+    return _save(cleaned, firsts, seconds, plan, acting_user)
+
+
+def _save(
+    cleaned: list[tuple[int, CleanLead]],
+    firsts: list[tuple[int, Lead]],
+    seconds: list[tuple[int, Lead, int]],
+    plan: AssignmentPlan,
+    acting_user: Any,
+) -> list[CaptureResult]:
+    Lead.objects.bulk_create([lead for _i, lead in firsts])
+    by_index = dict(firsts)
+    for _index, lead, earlier_position in seconds:
+        original = by_index[cleaned[earlier_position][0]]
+        _link_duplicate(lead, _match_of(original), plan.made)
+    Lead.objects.bulk_create([lead for _i, lead, _e in seconds])
+    record_assignments(plan.made, rule=plan.rule, acting_user=acting_user)
+    rows = {index: clean.row for index, clean in cleaned}
+    return [_result(index, lead, rows[index]) for index, lead in firsts] + [
+        _result(index, lead, rows[index]) for index, lead, _e in seconds
+    ]
+
+
+def _match_of(original: Lead) -> _Match:
+    """What a later lead in the same batch links to: the earlier lead, or what that one links to."""
+    scope = (original.owner_id, original.team_id, original.branch_id)
+    if original.is_duplicate:
+        return _Match(original.duplicate_of_id, original.customer_id, *scope)
+    return _Match(original.pk, None, *scope)
+
+
+def _result(index: int, lead: Lead, row: int | None) -> CaptureResult:
+    outcome = CaptureOutcome.DUPLICATE if lead.is_duplicate else CaptureOutcome.CREATED
+    return CaptureResult(
+        index,
+        outcome,
+        lead_id=lead.pk,
+        duplicate_of=lead.duplicate_of_id,
+        customer_id=lead.customer_id,
+        status=lead.status,
+        row=row,
+    )
+
+
+def _new_lead(
+    channel: Channel, clean: CleanLead, lead_import: LeadImport | None, default_campaign: str
+) -> Lead:
+    return Lead(
+        name=clean.name,
+        mobile=clean.mobile,
+        id_number=clean.id_number,
+        city=clean.city,
+        requested_amount=clean.requested_amount,
+        purpose=clean.purpose,
+        channel=channel,
+        campaign=clean.campaign or default_campaign,
+        consent=clean.consent,
+        consent_at=clean.consent_at,
+        lead_import=lead_import,
+        source_row=clean.row,
+    )
+
+
+def _link_duplicate(lead: Lead, match: _Match, made: list[tuple[Lead, str, int | None]]) -> None:
+    """撞单: keep the lead with its own channel and campaign, linked to the original and its owner."""
+    lead.is_duplicate = True
+    lead.duplicate_of_id = match.lead_id
+    lead.customer_id = match.customer_id
+    lead.owner_id, lead.team_id, lead.branch_id = match.owner_id, match.team_id, match.branch_id
+    if match.owner_id is not None:
+        made.append((lead, AssignmentReason.DUPLICATE, None))
+
+
+def _existing_matches(indexes: list[tuple[str, str]]) -> dict[str, _Match]:
+    """Blind index → the original lead (preferred) or customer holding that phone or ID."""
+    wanted = sorted({value for pair in indexes for value in pair if value})
+    found: dict[str, _Match] = {}
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[start : start + _LOOKUP_CHUNK]
+        where = Q(mobile_index__in=chunk) | Q(id_number_index__in=chunk)
+        columns = ("pk", "mobile_index", "id_number_index", "owner_id", "team_id", "branch_id")
+        for pk, m_idx, i_idx, *scope in Customer.objects.filter(where).values_list(*columns):
+            for value in (m_idx, i_idx):
+                found[value] = _Match(None, pk, *scope)
+        originals = Lead.objects.filter(where, is_duplicate=False).order_by("-pk")
+        for pk, m_idx, i_idx, *scope in originals.values_list(*columns):
+            for value in (m_idx, i_idx):
+                found[value] = _Match(pk, None, *scope)
+    found.pop("", None)
+    return found
+
+
+def _blacklisted(indexes: list[tuple[str, str]]) -> set[str]:
+    mobiles = [m for m, _i in indexes]
+    ids = [i for _m, i in indexes if i]
+    hits: set[str] = set()
+    for kind, values in ((BlacklistKind.MOBILE, mobiles), (BlacklistKind.ID_NUMBER, ids)):
+        for start in range(0, len(values), _LOOKUP_CHUNK):
+            chunk = values[start : start + _LOOKUP_CHUNK]
+            hits |= set(
+                LeadBlacklist.objects.filter(kind=kind, value_index__in=chunk).values_list(
+                    "value_index", flat=True
+                )
+            )
+    return hits
+
+
+def _policies(channel: Channel) -> list[ScreeningPolicy]:
+    rules = ScreeningRule.objects.filter(is_active=True).filter(
+        Q(channel=channel) | Q(channel__isnull=True)
+    )
+    return [
+        ScreeningPolicy(
+            min_age=r.min_age,
+            max_age=r.max_age,
+            allowed_regions=tuple(r.allowed_regions or ()),
+            check_blacklist=r.check_blacklist,
+            require_consent=r.require_consent,
+        )
+        for r in rules.order_by("pk")
+    ]
+
+
+def _audit(
+    channel: Channel, results: list[CaptureResult], lead_import: LeadImport | None, actor: Any
+) -> None:
+    counts = {o: sum(1 for r in results if r.outcome == o) for o in CaptureOutcome.values}
+    record_event(
+        "lead.captured",
+        actor=actor,
+        object_type="leads.lead",
+        object_id=str(results[0].lead_id or "") if len(results) == 1 else "",
+        metadata={
+            "channel": channel.code,
+            "import_id": lead_import.pk if lead_import else None,
+            **counts,
+            "leads": [r.lead_id for r in results if r.lead_id is not None],
+        },
+    )
