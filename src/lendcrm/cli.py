@@ -43,8 +43,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args[0] not in NO_DATABASE_COMMANDS and "--help" not in args:
         _check_database_or_exit()
     from django.core.management import execute_from_command_line
+    from django.db import OperationalError
 
-    execute_from_command_line(["lendcrm", *args])
+    try:
+        execute_from_command_line(["lendcrm", *args])
+    except OperationalError as exc:  # a command that needs the database only now and then
+        _fail(f"DATABASE_URL: the database is unreachable ({_first_line(exc)})")
 
 
 def _fail(message: str) -> None:
@@ -73,8 +77,12 @@ def _check_database_or_exit() -> None:
         where = f"{settings_dict.get('HOST') or 'localhost'}:{settings_dict.get('PORT') or '5432'}"
         if connection.vendor == "sqlite":
             where = str(settings_dict.get("NAME"))
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        _fail(f"DATABASE_URL: cannot connect to the database at {where} ({reason})")
+        _fail(f"DATABASE_URL: cannot connect to the database at {where} ({_first_line(exc)})")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def lendcrm_commands() -> dict[str, str]:

@@ -67,7 +67,10 @@ def _page_denied(client: Client, route: Route) -> bool:
 
 def _api_denied(client: Client, token: str, route: Route, method: str) -> bool:
     response = client.generic(
-        method, route.path(), data="{}", content_type="application/json",
+        method,
+        route.path(),
+        data="{}",
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code != 401, f"{method} {route.route}: token refused"

@@ -18,9 +18,17 @@ pytestmark = pytest.mark.django_db
 
 def _customer(no: str, owner: User | None, team: OrgUnit | None) -> Customer:
     return Customer.objects.create(
-        customer_no=no, name="测试", gender="M", birth_date=date(1990, 1, 1),
-        id_number="11010519900101001X", mobile="13800000000", province="北京市", city="北京市",
-        owner=owner, team=team, branch=team.parent if team else None,
+        customer_no=no,
+        name="测试",
+        gender="M",
+        birth_date=date(1990, 1, 1),
+        id_number="11010519900101001X",
+        mobile="13800000000",
+        province="北京市",
+        city="北京市",
+        owner=owner,
+        team=team,
+        branch=team.parent if team else None,
     )
 
 
@@ -29,10 +37,14 @@ def book(make_user: Callable[..., User]) -> dict[str, object]:
     """sales (own) and a colleague in T1; a stranger in T2 of the same branch; one in branch B2."""
     sales = make_user(Role.SALES)
     team1 = sales.team
-    assert team1 is not None and team1.parent is not None
-    team2 = OrgUnit.objects.create(code="T2", name="二组", kind=OrgUnitKind.TEAM, parent=team1.parent)
-    branch2 = OrgUnit.objects.create(code="B2", name="二分", kind=OrgUnitKind.BRANCH,
-                                     parent=team1.parent.parent)
+    assert team1 is not None
+    assert team1.parent is not None
+    team2 = OrgUnit.objects.create(
+        code="T2", name="二组", kind=OrgUnitKind.TEAM, parent=team1.parent
+    )
+    branch2 = OrgUnit.objects.create(
+        code="B2", name="二分", kind=OrgUnitKind.BRANCH, parent=team1.parent.parent
+    )
     team3 = OrgUnit.objects.create(code="T3", name="三组", kind=OrgUnitKind.TEAM, parent=branch2)
     colleague = User.objects.create_user(username="colleague", team=team1)
     stranger = User.objects.create_user(username="stranger", team=team2)
@@ -57,7 +69,9 @@ def test_team_scope_sees_the_team(book: dict[str, object], make_user: Callable[.
     assert _visible(make_user(Role.SALES_MANAGER)) == {"C1", "C2"}
 
 
-def test_branch_scope_sees_the_branch(book: dict[str, object], make_user: Callable[..., User]) -> None:
+def test_branch_scope_sees_the_branch(
+    book: dict[str, object], make_user: Callable[..., User]
+) -> None:
     assert _visible(make_user(Role.REVIEWER)) == {"C1", "C2", "C3"}
 
 

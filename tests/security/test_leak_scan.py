@@ -102,7 +102,14 @@ def test_audit_log_holds_no_unmasked_identifiers(personal_data: set[str]) -> Non
 
 def test_public_pages_are_few_and_known() -> None:
     public = sorted(name for name, req in PAGE_POLICY.items() if req == PUBLIC)
-    assert public == sorted([
-        "api:api-root", "api:openapi-json", "api:openapi-view", "healthz", "set_language",
-        "ui:login", "ui:logout",
-    ])
+    assert public == sorted(
+        [
+            "api:api-root",
+            "api:openapi-json",
+            "api:openapi-view",
+            "healthz",
+            "set_language",
+            "ui:login",
+            "ui:logout",
+        ]
+    )

@@ -104,3 +104,27 @@ def _csv_encoding(path: Path) -> str:
             continue
         return encoding
     raise SpreadsheetError(_("CSV 文件编码无法识别（需要 UTF-8 或 GBK）"))
+
+
+def count_data_rows(path: Path) -> int | None:
+    """The number of rows below the header, from the sheet's declared size; None if unknown.
+
+    Only an estimate for the progress bar (blank rows are counted); the final total is the
+    number of rows actually read.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head.startswith(XLSX_MAGIC):
+        with path.open("rb") as handle:
+            return max(0, sum(1 for _line in handle) - 1)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    try:
+        max_row = workbook.worksheets[0].max_row
+    finally:
+        workbook.close()
+    return max(0, max_row - 1) if max_row else None

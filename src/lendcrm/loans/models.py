@@ -282,16 +282,17 @@ class Installment(models.Model):
             models.UniqueConstraint(fields=["loan", "period"], name="installment_loan_period")
         ]
         indexes = [
-            # End of day finds what falls due or overdue without touching settled rows.
+            # End of day reads open installments by status and a range of loans; settled
+            # rows, the bulk of the table, are in neither index.
             models.Index(
-                fields=["status", "due_date", "loan"],
-                name="installment_open_due_idx",
+                fields=["status", "loan", "due_date"],
+                name="installment_open_idx",
                 condition=~models.Q(status="paid"),
             ),
             models.Index(
-                fields=["loan", "due_date"],
-                name="installment_overdue_idx",
-                condition=models.Q(status="overdue"),
+                fields=["due_date", "loan"],
+                name="installment_billing_idx",
+                condition=models.Q(status="scheduled"),
             ),
         ]
 
@@ -406,10 +407,15 @@ class JournalEntry(models.Model):
     business_date = models.DateField(_("会计日"))
     kind = models.CharField(_("类型"), max_length=20, choices=EntryKind.choices)
     payment = models.ForeignKey(
-        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        Payment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
     )
     reverses = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     memo = models.CharField(_("摘要"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
@@ -418,6 +424,19 @@ class JournalEntry(models.Model):
         verbose_name = _("会计分录")
         verbose_name_plural = _("会计分录")
         ordering = ["id"]
+        # Most entries (billing, penalty) have neither: index only the rows that do.
+        indexes = [
+            models.Index(
+                fields=["payment"],
+                name="journalentry_payment_idx",
+                condition=models.Q(payment__isnull=False),
+            ),
+            models.Index(
+                fields=["reverses"],
+                name="journalentry_reverses_idx",
+                condition=models.Q(reverses__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pk} {self.kind}"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from celery import chord, shared_task
+from celery import chord
 
+from lendcrm.config.celery import app  # configures Celery in web and CLI processes too
 from lendcrm.core import clock
 from lendcrm.loans.models import EodRun
 from lendcrm.loans.services import end_of_day
 
 
-@shared_task(name="lendcrm.loans.tasks.run_end_of_day_task")
+@app.task(name="lendcrm.loans.tasks.run_end_of_day_task")
 def run_end_of_day_task(business_date: str = "") -> None:
     """End of day up to `business_date` (default: yesterday), on workers when REDIS_URL is set."""
     yesterday = clock.today() - timedelta(days=1)
@@ -37,12 +38,12 @@ def dispatch_next_date(target: date) -> int | None:
     return run.pk
 
 
-@shared_task(name="lendcrm.loans.tasks.process_eod_chunk_task", acks_late=True)
+@app.task(name="lendcrm.loans.tasks.process_eod_chunk_task", acks_late=True)
 def process_eod_chunk_task(run_id: int, number: int) -> bool:
     return end_of_day.process_chunk(run_id, number)
 
 
-@shared_task(name="lendcrm.loans.tasks.finish_eod_run_task")
+@app.task(name="lendcrm.loans.tasks.finish_eod_run_task")
 def finish_eod_run_task(run_id: int, target: str) -> None:
     run = end_of_day.finish_run(EodRun.objects.get(pk=run_id))
     if run.status == "completed" and run.business_date < date.fromisoformat(target):

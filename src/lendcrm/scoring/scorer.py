@@ -137,16 +137,30 @@ class Scorer:
         result: FloatArray = total + self.score_offset
         return result
 
-    def reason_codes_batch(self, points: FloatArray) -> list[list[str]]:
+    def reason_code_matrix(self, points: FloatArray) -> IntArray:
+        """(rows × 4): 1 + the variable number of each reason, largest shortfall first; 0 = none."""
         best = np.asarray([v.best for v in self.variables], dtype=np.float64)
         shortfall = best[np.newaxis, :] - points
         top = np.argsort(-shortfall, axis=1, kind="stable")[:, :MAX_REASON_CODES]
-        top_shortfall = np.take_along_axis(shortfall, top, axis=1)
+        gaps = np.take_along_axis(shortfall, top, axis=1)
+        codes: IntArray = np.where(gaps > 0, top + 1, 0).astype(np.intp)
+        return codes
+
+    def reason_codes_batch(self, points: FloatArray) -> list[list[str]]:
         names = self.variable_names
         return [
-            [names[j] for j, s in zip(row, gaps, strict=True) if s > 0]
-            for row, gaps in zip(top.tolist(), top_shortfall.tolist(), strict=True)
+            [names[c - 1] for c in row if c] for row in self.reason_code_matrix(points).tolist()
         ]
+
+    def joined_reason_codes(self, points: FloatArray, separator: str = ";") -> npt.NDArray[Any]:
+        """Each row's reason codes as one string, built once per distinct combination."""
+        codes = self.reason_code_matrix(points)
+        weights = (len(self.variables) + 1) ** np.arange(codes.shape[1], dtype=np.int64)
+        keys = codes.astype(np.int64) @ weights
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        names = self.variable_names
+        labels = [separator.join(names[c - 1] for c in codes[i] if c) for i in first]
+        return np.asarray(labels, dtype=object)[inverse]
 
     def _numeric_indices(self, j: int, variable: CompiledVariable, values: Any) -> IntArray:
         try:
@@ -194,8 +208,8 @@ def _batch_size(columns: Mapping[str, Any]) -> int:
     return sizes.pop()
 
 
-def score_frame(scorer: Scorer, frame: pd.DataFrame) -> tuple[FloatArray, list[list[str]]]:
-    """Scores and reason codes of every row of a data frame."""
+def score_frame(scorer: Scorer, frame: pd.DataFrame) -> tuple[FloatArray, npt.NDArray[Any]]:
+    """Scores of every row of a data frame, and its reason codes joined with ";"."""
     columns = {name: frame[name].to_numpy() for name in scorer.variable_names if name in frame}
     if not columns:
         raise ValueError("the input has none of the card's variables")
@@ -204,4 +218,4 @@ def score_frame(scorer: Scorer, frame: pd.DataFrame) -> tuple[FloatArray, list[l
     total = np.zeros(points.shape[0], dtype=np.float64)
     for j in range(points.shape[1]):
         total += points[:, j]
-    return total + scorer.score_offset, scorer.reason_codes_batch(points)
+    return total + scorer.score_offset, scorer.joined_reason_codes(points)

@@ -175,6 +175,18 @@ def _variable_summary(model: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _scaling(options: TrainingOptions) -> dict[str, Any]:
+    factor = options.pdo / math.log(2)
+    return {
+        "method": "pdo_odds",
+        "base_score": options.base_score,
+        "base_odds": options.base_odds,
+        "pdo": options.pdo,
+        "factor": factor,
+        "offset": options.base_score - factor * math.log(options.base_odds),
+    }
+
+
 def _card(
     model: Any,
     options: TrainingOptions,
@@ -183,7 +195,6 @@ def _card(
     *,
     rows: tuple[int, int],
 ) -> dict[str, Any]:
-    factor = options.pdo / math.log(2)
     edges = quantile_edges(train_scores, SCORE_DISTRIBUTION_BINS)
     ivs = {v["name"]: v["iv"] for v in _variable_summary(model)}
     table = model.table(style="detailed")
@@ -194,14 +205,7 @@ def _card(
         "name": options.name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "target": {"column": options.target, "bad_value": options.bad_value},
-        "scaling": {
-            "method": "pdo_odds",
-            "base_score": options.base_score,
-            "base_odds": options.base_odds,
-            "pdo": options.pdo,
-            "factor": factor,
-            "offset": options.base_score - factor * math.log(options.base_odds),
-        },
+        "scaling": _scaling(options),
         "intercept": {
             "handling": "spread_over_variables",
             "log_odds": float(model.estimator_.intercept_[0]),

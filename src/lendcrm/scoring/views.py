@@ -16,7 +16,7 @@ from lendcrm.core.errors import DomainError, NotFound
 from lendcrm.identity.roles import can
 from lendcrm.scoring import queries
 from lendcrm.scoring.card import SPECIAL_ROWS
-from lendcrm.scoring.choices import VersionStatus
+from lendcrm.scoring.choices import StabilityLevelChoice, VersionStatus
 from lendcrm.scoring.models import ScorecardVersion
 from lendcrm.scoring.services import approve_version, deploy_version
 from lendcrm.scoring.stability import ALERT_THRESHOLD, WARN_THRESHOLD, stability_level
@@ -101,6 +101,27 @@ def _chart_data(version: ScorecardVersion, checks: list[Any]) -> dict[str, Any]:
     }
 
 
+def _alerts(checks: list[Any]) -> list[dict[str, Any]]:
+    """Every PSI and CSI at or above the warning threshold, oldest first."""
+    labels = dict(StabilityLevelChoice.choices)
+    alerts = []
+    for check in checks:
+        measures = [("PSI", check.psi), *((f"CSI {n}", v) for n, v in sorted(check.csi.items()))]
+        for measure, value in measures:
+            level = stability_level(value).value
+            if level != StabilityLevelChoice.STABLE:
+                alerts.append(
+                    {
+                        "as_of": check.as_of,
+                        "measure": measure,
+                        "value": value,
+                        "level": level,
+                        "label": labels[level],
+                    }
+                )
+    return alerts
+
+
 @require_GET
 def stability(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _found(lambda: queries.get_version(version_id))
@@ -113,7 +134,7 @@ def stability(request: HttpRequest, version_id: int) -> HttpResponse:
         "checks": checks,
         "latest": latest,
         "csi": [{"name": n, "value": v, "level": stability_level(v).value} for n, v in csi],
-        "alerts": [c for c in checks if c.level != "stable"][-10:],
+        "alerts": _alerts(checks)[-20:],
         "chart": _chart_data(version, checks),
     }
     return render(request, "scoring/stability.html", context)

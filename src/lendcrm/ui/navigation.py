@@ -71,7 +71,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "review",
         "file-earmark-text",
     ),
-    NavItem("lead_imports", _("线索导入"), "leads:imports", "leads.manage", "acquisition", "upload"),
+    NavItem(
+        "lead_imports", _("线索导入"), "leads:imports", "leads.manage", "acquisition", "upload"
+    ),
     NavItem(
         "lead_screening",
         _("线索筛查规则"),

@@ -1,9 +1,8 @@
-"""Factories for customers and the people and org units that own them (reusable by every app)."""
+"""Factories for customers (reusable by every app); people and org units come from identity."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -11,11 +10,18 @@ from factory.django import DjangoModelFactory
 from lendcrm.core.cn_ids import id_check_char
 from lendcrm.customers.choices import Gender
 from lendcrm.customers.models import Customer
-from lendcrm.identity.choices import OrgUnitKind, Role
-from lendcrm.identity.models import OrgUnit, User
-from lendcrm.identity.services import assign_roles
+from lendcrm.identity.tests.factories import PASSWORD as TEST_PASSWORD
+from lendcrm.identity.tests.factories import BranchFactory, TeamFactory, UserFactory
 
-TEST_PASSWORD = "lendcrm-test-password"
+__all__ = [
+    "TEST_PASSWORD",
+    "BranchFactory",
+    "CustomerFactory",
+    "TeamFactory",
+    "UserFactory",
+    "valid_id_number",
+    "valid_mobile",
+]
 
 
 def valid_id_number(n: int, *, region: str = "110105") -> str:
@@ -27,43 +33,6 @@ def valid_id_number(n: int, *, region: str = "110105") -> str:
 
 def valid_mobile(n: int) -> str:
     return f"1{3 + n % 7}{(n * 7919) % 10**9:09d}"
-
-
-class BranchFactory(DjangoModelFactory[OrgUnit]):
-    class Meta:
-        model = OrgUnit
-
-    code = factory.Sequence(lambda n: f"BR{n:03d}")
-    name = factory.Sequence(lambda n: f"第{n}分公司")
-    kind = OrgUnitKind.BRANCH
-
-
-class TeamFactory(DjangoModelFactory[OrgUnit]):
-    class Meta:
-        model = OrgUnit
-
-    code = factory.Sequence(lambda n: f"TEAM{n:03d}")
-    name = factory.Sequence(lambda n: f"电销{n}组")
-    kind = OrgUnitKind.TEAM
-    parent = factory.SubFactory(BranchFactory)
-
-
-class UserFactory(DjangoModelFactory[User]):
-    """`UserFactory(roles=[Role.SALES], team=team)`; the password is TEST_PASSWORD."""
-
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    display_name = factory.Sequence(lambda n: f"员工{n}")
-    password = factory.django.Password(TEST_PASSWORD)
-    team = factory.SubFactory(TeamFactory)
-
-    @factory.post_generation
-    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:
-        if create and extracted:
-            assign_roles(self, list(extracted))
 
 
 class CustomerFactory(DjangoModelFactory[Customer]):

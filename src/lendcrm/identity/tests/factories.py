@@ -1,4 +1,4 @@
-"""Factories for users, org units and API tokens."""
+"""Factories for users, org units and API tokens (reusable by every app)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,26 @@ from lendcrm.identity.services import IssuedToken, assign_roles, issue_api_token
 PASSWORD = "correct-horse-battery"
 
 
-class OrgUnitFactory(DjangoModelFactory[OrgUnit]):
+class BranchFactory(DjangoModelFactory[OrgUnit]):
+    class Meta:
+        model = OrgUnit
+
+    code = factory.Sequence(lambda n: f"BR{n:03d}")
+    name = factory.Sequence(lambda n: f"第{n}分公司")
+    kind = OrgUnitKind.BRANCH
+
+
+class TeamFactory(DjangoModelFactory[OrgUnit]):
     class Meta:
         model = OrgUnit
 
     code = factory.Sequence(lambda n: f"T{n:03d}")
     name = factory.Sequence(lambda n: f"北京电销{n}组")
     kind = OrgUnitKind.TEAM
+    parent = factory.SubFactory(BranchFactory)
+
+
+OrgUnitFactory = TeamFactory
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -36,7 +49,7 @@ class UserFactory(DjangoModelFactory[User]):
     username = factory.Sequence(lambda n: f"staff{n}")
     display_name = factory.Sequence(lambda n: f"员工{n}")
     password = factory.django.Password(PASSWORD)
-    team = factory.SubFactory(OrgUnitFactory)
+    team = factory.SubFactory(TeamFactory)
 
     @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
+from psycopg import sql
 
 from lendcrm.audit.services import record_event
 from lendcrm.core import clock
@@ -33,6 +34,7 @@ from lendcrm.leads.transitions import mark_invalid_on_arrival
 
 DEDUPE_LOCK = 0x1EAD5  # serialises dedupe between concurrent captures on PostgreSQL
 _LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limits
+COPY_FROM = 200  # batches this large are inserted with COPY on PostgreSQL
 
 
 @dataclass
@@ -128,21 +130,33 @@ def _store(
         elif earlier >= 0:
             seconds.append((index, lead, earlier))
         else:
-            facts = ScreeningFacts(
-                birth_date=clean.id_facts.birth_date if clean.id_facts else None,
-                region_code=clean.region_code,
-                consent=clean.consent,
-                blacklisted=m_idx in blacklisted or (bool(i_idx) and i_idx in blacklisted),
-            )
-            if reason := screen_lead(facts, policies, today=now.date()):
-                mark_invalid_on_arrival(lead, reason=reason)
-            else:
-                assign_in_plan(plan, lead, now=now, reason=AssignmentReason.ARRIVAL)
+            listed = m_idx in blacklisted or (bool(i_idx) and i_idx in blacklisted)
+            _screen_and_assign(lead, clean, listed, policies, plan, now)
             firsts.append((index, lead))
         seen.setdefault(m_idx, position)
         if i_idx:
             seen.setdefault(i_idx, position)
     return _save(cleaned, firsts, seconds, plan, acting_user)
+
+
+def _screen_and_assign(
+    lead: Lead,
+    clean: CleanLead,
+    blacklisted: bool,
+    policies: list[ScreeningPolicy],
+    plan: AssignmentPlan,
+    now: datetime,
+) -> None:
+    facts = ScreeningFacts(
+        birth_date=clean.id_facts.birth_date if clean.id_facts else None,
+        region_code=clean.region_code,
+        consent=clean.consent,
+        blacklisted=blacklisted,
+    )
+    if reason := screen_lead(facts, policies, today=now.date()):
+        mark_invalid_on_arrival(lead, reason=reason)
+    else:
+        assign_in_plan(plan, lead, now=now, reason=AssignmentReason.ARRIVAL)
 
 
 def _save(
@@ -152,17 +166,44 @@ def _save(
     plan: AssignmentPlan,
     acting_user: Any,
 ) -> list[CaptureResult]:
-    Lead.objects.bulk_create([lead for _i, lead in firsts])
+    insert_leads([lead for _i, lead in firsts])
     by_index = dict(firsts)
     for _index, lead, earlier_position in seconds:
         original = by_index[cleaned[earlier_position][0]]
         _link_duplicate(lead, _match_of(original), plan.made)
-    Lead.objects.bulk_create([lead for _i, lead, _e in seconds])
+    insert_leads([lead for _i, lead, _e in seconds])
     record_assignments(plan.made, rule=plan.rule, acting_user=acting_user)
     rows = {index: clean.row for index, clean in cleaned}
     return [_result(index, lead, rows[index]) for index, lead in firsts] + [
         _result(index, lead, rows[index]) for index, lead, _e in seconds
     ]
+
+
+def insert_leads(leads: list[Lead]) -> None:
+    """bulk_create, or on PostgreSQL a COPY of the very values bulk_create would send."""
+    if connection.vendor != "postgresql" or len(leads) < COPY_FROM:
+        Lead.objects.bulk_create(leads)
+        return
+    fields = [f for f in Lead._meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Lead._meta.db_table, len(leads)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(Lead._meta.db_table),
+        sql.SQL(", ").join(sql.Identifier(c) for c in ["id", *(str(f.column) for f in fields)]),
+    )
+    raw = connection.connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for pk, lead in zip(ids, leads, strict=True):
+            # pre_save computes blind indexes and timestamps; get_db_prep_save encrypts.
+            values = [f.get_db_prep_save(f.pre_save(lead, True), connection) for f in fields]
+            copy.write_row([pk, *values])
+            lead.pk = pk
+            lead._state.adding = False
 
 
 def _match_of(original: Lead) -> _Match:
@@ -217,21 +258,44 @@ def _link_duplicate(lead: Lead, match: _Match, made: list[tuple[Lead, str, int |
 
 def _existing_matches(indexes: list[tuple[str, str]]) -> dict[str, _Match]:
     """Blind index → the original lead (preferred) or customer holding that phone or ID."""
-    wanted = sorted({value for pair in indexes for value in pair if value})
+    mobiles = sorted({m for m, _i in indexes if m})
+    ids = sorted({i for _m, i in indexes if i})
     found: dict[str, _Match] = {}
-    for start in range(0, len(wanted), _LOOKUP_CHUNK):
-        chunk = wanted[start : start + _LOOKUP_CHUNK]
-        where = Q(mobile_index__in=chunk) | Q(id_number_index__in=chunk)
-        columns = ("pk", "mobile_index", "id_number_index", "owner_id", "team_id", "branch_id")
-        for pk, m_idx, i_idx, *scope in Customer.objects.filter(where).values_list(*columns):
+    for model, extra in ((Customer, ""), (Lead, " AND NOT is_duplicate")):
+        for pk, m_idx, i_idx, *scope in _rows_matching(model, mobiles, ids, extra):
+            match = _Match(pk, None, *scope) if model is Lead else _Match(None, pk, *scope)
             for value in (m_idx, i_idx):
-                found[value] = _Match(None, pk, *scope)
-        originals = Lead.objects.filter(where, is_duplicate=False).order_by("-pk")
-        for pk, m_idx, i_idx, *scope in originals.values_list(*columns):
-            for value in (m_idx, i_idx):
-                found[value] = _Match(pk, None, *scope)
+                if model is Lead and value in found and found[value].lead_id is not None:
+                    continue  # keep the oldest original lead
+                found[value] = match
     found.pop("", None)
     return found
+
+
+_MATCH_COLUMNS = ("id", "mobile_index", "id_number_index", "owner_id", "team_id", "branch_id")
+
+
+def _rows_matching(
+    model: type[Customer] | type[Lead], mobiles: list[str], ids: list[str], extra: str
+) -> list[tuple[Any, ...]]:
+    if connection.vendor == "postgresql":
+        # One array parameter per column instead of thousands of bound values; the table
+        # name and filter are constants of this module, never input.
+        sql = (
+            f"SELECT {', '.join(_MATCH_COLUMNS)} FROM {model._meta.db_table} "  # noqa: S608
+            f"WHERE (mobile_index = ANY(%s) OR id_number_index = ANY(%s)){extra} ORDER BY id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [mobiles, ids])
+            return list(cursor.fetchall())
+    rows: list[tuple[Any, ...]] = []
+    base = model.objects.all() if model is Customer else Lead.objects.filter(is_duplicate=False)
+    for start in range(0, max(len(mobiles), len(ids)), _LOOKUP_CHUNK):
+        where = Q(mobile_index__in=mobiles[start : start + _LOOKUP_CHUNK]) | Q(
+            id_number_index__in=ids[start : start + _LOOKUP_CHUNK]
+        )
+        rows += base.filter(where).order_by("pk").values_list(*_MATCH_COLUMNS)
+    return rows
 
 
 def _blacklisted(indexes: list[tuple[str, str]]) -> set[str]:

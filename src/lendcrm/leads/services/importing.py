@@ -7,6 +7,8 @@ every rejected row is listed in the error report with its row number and reasons
 from __future__ import annotations
 
 import csv
+import queue
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,10 +25,16 @@ from lendcrm.leads.choices import CaptureOutcome, ImportStatus
 from lendcrm.leads.cleaning import LeadInput
 from lendcrm.leads.models import Channel, LeadImport
 from lendcrm.leads.services.capture import CaptureResult, capture_leads
-from lendcrm.leads.spreadsheets import SpreadsheetError, detect_format, guess_mapping, read_rows
+from lendcrm.leads.spreadsheets import (
+    SpreadsheetError,
+    count_data_rows,
+    detect_format,
+    guess_mapping,
+    read_rows,
+)
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 2000
 REQUIRED_FIELDS = ("name", "mobile")
 IMPORT_FIELDS = (
     "name",
@@ -64,11 +72,7 @@ def create_import(
         fmt = detect_format(head)
     except SpreadsheetError as exc:
         raise DomainError(exc.message, field="file") from exc
-    path = imports_dir() / f"{uuid.uuid4().hex}.{fmt}"
-    with path.open("wb") as out:
-        out.write(head)
-        while chunk := upload.read(1 << 20):
-            out.write(chunk)
+    path = _store_upload(upload, head, fmt)
     try:
         headers = next(read_rows(path), (1, []))[1]
     except SpreadsheetError as exc:
@@ -92,6 +96,15 @@ def create_import(
             metadata={"channel": channel.code, "file_name": file_name[:200], "bytes": size},
         )
     return lead_import
+
+
+def _store_upload(upload: IO[bytes], head: bytes, fmt: str) -> Path:
+    path = imports_dir() / f"{uuid.uuid4().hex}.{fmt}"
+    with path.open("wb") as out:
+        out.write(head)
+        while chunk := upload.read(1 << 20):
+            out.write(chunk)
+    return path
 
 
 def clean_mapping(lead_import: LeadImport, mapping: dict[str, Any]) -> dict[str, int]:
@@ -147,7 +160,10 @@ def _fix_mapping(lead_import: LeadImport, mapping: dict[str, Any], acting_user: 
     return locked
 
 
-def _inputs(rows: list[tuple[int, list[Any]]], mapping: dict[str, int]) -> list[LeadInput]:
+Row = tuple[int, list[Any]]
+
+
+def _inputs(rows: list[Row], mapping: dict[str, int]) -> list[LeadInput]:
     def cell(values: list[Any], name: str) -> Any:
         index = mapping.get(name)
         return values[index] if index is not None and index < len(values) else None
@@ -158,10 +174,10 @@ def _inputs(rows: list[tuple[int, list[Any]]], mapping: dict[str, int]) -> list[
     ]
 
 
-def _data_rows(path: Path) -> Iterator[list[tuple[int, list[Any]]]]:
+def _data_rows(path: Path) -> Iterator[list[Row]]:
     rows = read_rows(path)
     next(rows, None)  # the header row
-    chunk: list[tuple[int, list[Any]]] = []
+    chunk: list[Row] = []
     for row, values in rows:
         if all(v is None or str(v).strip() == "" for v in values):
             continue  # a blank line is not an input row
@@ -173,6 +189,32 @@ def _data_rows(path: Path) -> Iterator[list[tuple[int, list[Any]]]]:
         yield chunk
 
 
+def _prefetched(chunks: Iterator[list[Row]]) -> Iterator[list[Row]]:
+    """Read the next chunk in a thread while this one is cleaned and stored.
+
+    Parsing the sheet is CPU work and storing is mostly waiting for the database, so the two
+    overlap. The reader thread touches only the file, never the database connection.
+    """
+    done = object()
+    ready: queue.Queue[Any] = queue.Queue(maxsize=2)
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                ready.put(chunk)
+        except Exception as exc:  # handed over and raised again in the importing thread
+            ready.put(exc)
+        ready.put(done)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    while (item := ready.get()) is not done:
+        if isinstance(item, Exception):
+            raise item
+        yield item
+    reader.join()
+
+
 def run_import(import_id: int) -> LeadImport:
     """Process an import chunk by chunk, with progress; safe to call again after it finished."""
     lead_import = LeadImport.objects.select_related("channel", "created_by").get(pk=import_id)
@@ -182,7 +224,7 @@ def run_import(import_id: int) -> LeadImport:
     report_path = path.with_name(f"{path.stem}-errors.csv")
     LeadImport.objects.filter(pk=import_id).update(
         status=ImportStatus.RUNNING,
-        total_rows=_count_rows(path),
+        total_rows=count_data_rows(path) or 0,
         error_report_path=str(report_path),
     )
     totals = dict.fromkeys(CaptureOutcome.values, 0)
@@ -190,7 +232,7 @@ def run_import(import_id: int) -> LeadImport:
         with report_path.open("w", newline="", encoding="utf-8-sig") as report:
             writer = csv.writer(report)
             writer.writerow([_("行号"), _("字段"), _("原因")])
-            for chunk in _data_rows(path):
+            for chunk in _prefetched(_data_rows(path)):
                 results = capture_leads(
                     lead_import.channel,
                     _inputs(chunk, lead_import.mapping),
@@ -205,10 +247,6 @@ def run_import(import_id: int) -> LeadImport:
     except (SpreadsheetError, OSError) as exc:
         return _fail(import_id, str(getattr(exc, "message", exc)), totals)
     return _finish(import_id, totals)
-
-
-def _count_rows(path: Path) -> int:
-    return sum(len(chunk) for chunk in _data_rows(path))
 
 
 def _write_rejections(writer: Any, results: list[CaptureResult]) -> None:

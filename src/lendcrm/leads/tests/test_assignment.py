@@ -166,3 +166,12 @@ def test_a_manager_reassigns_leads_in_bulk(
     assert set(Lead.objects.values_list("owner_id", flat=True)) == {agents[1].pk}
     manual = LeadAssignment.objects.filter(reason=AssignmentReason.MANUAL)
     assert [m.assigned_by for m in manual] == [manager, manager]
+
+
+def test_the_sla_reassignment_runs_periodically() -> None:
+    from lendcrm.config.schedule import BEAT_SCHEDULE
+    from lendcrm.leads import tasks
+
+    entry = BEAT_SCHEDULE["leads-reassign-overdue"]
+
+    assert entry["task"] == tasks.reassign_overdue_leads_task.name

@@ -123,3 +123,14 @@ def test_screening_marks_invalid_with_the_reason(channel: Channel) -> None:
     assert "低于下限" in reasons[0]
     assert "地区 44" in reasons[1]
     assert reasons[2:] == ["命中黑名单", "缺少客户授权"]
+
+
+def test_a_large_batch_is_stored_readable_and_found_again(channel: Channel) -> None:
+    results = capture_leads(channel, [lead_input(n) for n in range(250)])
+
+    stored = Lead.objects.get(pk=results[123].lead_id)
+    [again] = capture_leads(channel, [lead_input(999, mobile=valid_mobile(123))])
+    assert (stored.mobile, stored.id_number) == (valid_mobile(123), valid_id_number(123))
+    assert stored.created_at is not None
+    assert again.duplicate_of == stored.pk
+    assert Lead.objects.count() == 251

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 
 from lendcrm.audit.services import record_event
+from lendcrm.core import clock
 from lendcrm.core.errors import Conflict, DomainError
 from lendcrm.core.money import ZERO, to_money
 from lendcrm.loans.allocation import Allocation, Due, allocate, parse_order
@@ -68,6 +69,9 @@ def post_payment(
     amount = to_money(amount)
     if amount <= ZERO:
         raise DomainError("amount must be positive", field="amount")
+    if value_date > clock.today():
+        # Posting bills everything due by the value date: a future date would bill ahead.
+        raise DomainError("the value date is in the future", field="value_date")
     with transaction.atomic():
         locked = Loan.objects.select_for_update().select_related("product").get(pk=loan.pk)
         existing = Payment.objects.filter(channel=channel, channel_txn_id=channel_txn_id).first()

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from lendcrm.audit.models import AuditEvent
-from lendcrm.core.errors import Conflict
+from lendcrm.core.errors import Conflict, DomainError
 from lendcrm.loans.choices import (
     Account,
     InstallmentStatus,
@@ -236,3 +236,13 @@ def test_a_prepayment_cannot_be_reversed_once_its_new_schedule_fell_due() -> Non
     with pytest.raises(Conflict):
         reverse_payment(payment, reason="too late", acting_user=None)
     assert verify_ledger().ok
+
+
+def test_a_value_date_in_the_future_is_refused() -> None:
+    loan = make_loan()
+
+    with pytest.raises(DomainError) as refused:
+        pay(loan, "100.00", date(2099, 1, 1), "future")
+
+    assert refused.value.problems[0].field == "value_date"
+    assert not Payment.objects.filter(loan=loan).exists()

@@ -23,7 +23,9 @@ def make_user(*roles: Role) -> User:
     return user
 
 
-def make_version(card: dict[str, Any], *, maker: User | None = None, name: str = "申请评分卡A") -> ScorecardVersion:
+def make_version(
+    card: dict[str, Any], *, maker: User | None = None, name: str = "申请评分卡A"
+) -> ScorecardVersion:
     return register_version(
         model_name=name, card=card, acting_user=maker or make_user(Role.RISK_ANALYST)
     )

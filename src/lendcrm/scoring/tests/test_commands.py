@@ -96,3 +96,33 @@ def test_score_refuses_a_file_that_is_not_a_card(tmp_path: Path) -> None:
             "--out",
             str(tmp_path / "o.csv"),
         )
+
+
+@pytest.mark.django_db
+def test_register_adds_a_card_to_the_registry_as_a_draft(
+    tmp_path: Path, card: dict[str, object]
+) -> None:
+    from lendcrm.scoring.models import ScorecardVersion
+    from lendcrm.scoring.tests.factories import make_user
+
+    maker = make_user()
+    model = tmp_path / "card.json"
+    model.write_text(json.dumps(card), encoding="utf-8")
+    out = io.StringIO()
+    call_command(
+        "scorecard",
+        "register",
+        "--model",
+        str(model),
+        "--name",
+        "申请评分卡A",
+        "--by",
+        maker.username,
+        stdout=out,
+    )
+    version = ScorecardVersion.objects.get(pk=json.loads(out.getvalue())["id"])
+    assert (version.number, version.status, version.created_by) == (1, "draft", maker)
+    with pytest.raises(CommandError, match="no user"):
+        call_command(
+            "scorecard", "register", "--model", str(model), "--name", "x", "--by", "nobody"
+        )

@@ -15,7 +15,9 @@ from lendcrm.scoring.stability import StabilityLevel
 from lendcrm.scoring.tests.applicant_data import generate_applicants
 
 
-def _scored(card: dict[str, Any], seed: int, **shift: float) -> tuple[list[float], list[dict[str, int]]]:
+def _scored(
+    card: dict[str, Any], seed: int, **shift: float
+) -> tuple[list[float], list[dict[str, int]]]:
     frame = generate_applicants(3000, seed=seed).drop(columns=["applicant_id", "is_bad"])
     for column, factor in shift.items():
         frame[column] = frame[column] * factor

@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lendcrm.scoring.card import CardError
 from lendcrm.scoring.scorer import Scorer, score_frame
@@ -24,7 +26,6 @@ def _unseen_sample() -> pd.DataFrame:
     return frame
 
 
-@pytest.mark.smoke
 def test_batch_scores_equal_optbinnings_own_scores_exactly(
     trained: TrainingResult, card: dict[str, Any]
 ) -> None:
@@ -89,9 +90,11 @@ def test_reason_codes_are_the_four_largest_shortfalls_from_each_variables_best_b
 def test_batch_reason_codes_equal_the_one_row_reason_codes(card: dict[str, Any]) -> None:
     frame = _unseen_sample().head(300)
     scorer = Scorer(card)
-    scores, reasons = score_frame(scorer, frame)
+    scores, joined = score_frame(scorer, frame)
     rows = [scorer.score_row(r) for r in frame.to_dict("records")]
-    assert reasons == [r.reason_codes for r in rows]
+    points = scorer.points_matrix(scorer.bin_indices({c: frame[c].to_numpy() for c in frame}))
+    assert scorer.reason_codes_batch(points) == [r.reason_codes for r in rows]
+    assert joined.tolist() == [";".join(r.reason_codes) for r in rows]
     assert scores.tolist() == [r.score for r in rows]
 
 
@@ -100,6 +103,7 @@ def test_an_applicant_in_every_best_bin_has_no_reason_codes(card: dict[str, Any]
     indices = {v.name: v.points.index(v.best) for v in scorer.variables}
     points = np.array([[v.points[indices[v.name]] for v in scorer.variables]])
     assert scorer.reason_codes_batch(points) == [[]]
+    assert scorer.joined_reason_codes(points).tolist() == [""]
 
 
 def test_a_card_with_decreasing_splits_is_refused(card: dict[str, Any]) -> None:
@@ -113,3 +117,39 @@ def test_a_card_with_decreasing_splits_is_refused(card: dict[str, Any]) -> None:
 def test_a_card_of_another_format_version_is_refused(card: dict[str, Any]) -> None:
     with pytest.raises(CardError, match="format_version"):
         Scorer({**card, "format_version": 99})
+
+
+def _value_strategy(variable: dict[str, Any]) -> st.SearchStrategy[object]:
+    if variable["dtype"] == "categorical":
+        return st.sampled_from([*variable["categories"], None, "未见过的类别"])
+    splits = variable["splits"]
+    return st.one_of(
+        st.sampled_from([*splits, SPECIAL_INCOME, float("nan")]),
+        st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    )
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_values_score_like_optbinning_in_batch_and_one_row_at_a_time(
+    trained: TrainingResult, card: dict[str, Any], data: st.DataObject
+) -> None:
+    rows = data.draw(
+        st.lists(
+            st.fixed_dictionaries({v["name"]: _value_strategy(v) for v in card["variables"]}),
+            min_size=1,
+            max_size=40,
+        )
+    )
+    frame = pd.DataFrame(rows, columns=[v["name"] for v in card["variables"]])
+    for variable in card["variables"]:
+        if variable["dtype"] == "numerical":
+            frame[variable["name"]] = frame[variable["name"]].astype(float)
+        else:
+            frame[variable["name"]] = frame[variable["name"]].astype(object)
+    expected = trained.model.score(frame)
+    scorer = Scorer(card)
+    assert np.array_equal(scorer.score_batch({c: frame[c].to_numpy() for c in frame}), expected)
+    assert [scorer.score_row(r).score for r in rows] == expected.tolist()

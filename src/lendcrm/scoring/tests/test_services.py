@@ -38,7 +38,6 @@ def _rows(n: int, seed: int) -> list[dict[str, object]]:
     return frame.to_dict("records")
 
 
-@pytest.mark.smoke
 def test_registering_numbers_versions_per_scorecard_and_is_audited(card: dict[str, Any]) -> None:
     maker = make_user(Role.RISK_ANALYST)
     first = register_version(model_name="申请评分卡A", card=card, acting_user=maker)
@@ -97,7 +96,9 @@ def test_scoring_an_applicant_keeps_a_record_of_the_score_and_bins(card: dict[st
     assert result == expected
     record = ScoreRecord.objects.get()
     assert (record.score, record.bins, record.reason_codes) == (
-        expected.score, expected.bins, expected.reason_codes
+        expected.score,
+        expected.bins,
+        expected.reason_codes,
     )
 
 
@@ -109,15 +110,14 @@ def test_the_stability_check_stores_the_psi_and_csi_of_the_window(card: dict[str
     check = check_stability(version, as_of=date(2026, 5, 10))
     assert check is not None
     records = ScoreRecord.objects.filter(scored_at__date="2026-05-10")
-    report = compare_with_development(
-        card, [r.score for r in records], [r.bins for r in records]
-    )
+    report = compare_with_development(card, [r.score for r in records], [r.bins for r in records])
     assert check.rows == 400
     assert check.psi == pytest.approx(report.psi, abs=1e-12)
     assert check.csi == pytest.approx(report.csi)
     assert check.level == report.level.value
     again = check_stability(version, as_of=date(2026, 5, 10))
-    assert again is not None and again.pk == check.pk
+    assert again is not None
+    assert again.pk == check.pk
     assert StabilityCheck.objects.count() == 1
 
 

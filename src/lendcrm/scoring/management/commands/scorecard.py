@@ -126,6 +126,6 @@ class Command(BaseCommand):
             scores, reasons = score_frame(scorer, frame)
         except (CardError, TrainingError, OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        frame = frame.assign(score=scores, reason_codes=[";".join(r) for r in reasons])
+        frame = frame.assign(score=scores, reason_codes=reasons)
         frame.to_csv(options["out"], index=False)
         self.stdout.write(json.dumps({"rows": len(frame), "out": options["out"]}))

@@ -36,7 +36,8 @@
         tooltip: { trigger: "axis", confine: true },
         grid: { left: 8, right: 16, top: 16, bottom: 4, containLabel: true },
         xAxis: { type: "category", data: data.dates, axisLabel: { color: muted } },
-        yAxis: { type: "value", min: 0, axisLabel: { color: muted } },
+        yAxis: { type: "value", min: 0, axisLabel: { color: muted },
+          max: function (range) { return Math.max(range.max, data.warn) * 1.1; } },
         series: [{
           name: data.labels.psi, type: "line", data: data.psi, symbolSize: 6,
           itemStyle: { color: "#2f6bdf" },
