@@ -7,9 +7,9 @@ import re
 
 from lendcrm.core.masking import mask_bank_card, mask_id_number, mask_mobile
 
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_BANK_CARD = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)")
+_ID_NUMBER = re.compile(r"(?<!\d)(?<!\d\.)\d{17}[\dXx](?!\.?\d)")
+_BANK_CARD = re.compile(r"(?<!\d)(?<!\d\.)\d{16,19}(?!\.?\d)")
+_MOBILE = re.compile(r"(?<!\d)(?<!\d\.)(?:\+?86)?1[3-9]\d{9}(?!\.?\d)")
 
 
 def scrub(text: str) -> str:

@@ -23,14 +23,14 @@ def run_end_of_day_task(business_date: str = "") -> None:
     dispatch_next_date(target)
 
 
-def dispatch_next_date(target: date) -> int | None:
+def dispatch_next_date(target: date, chunk_size: int = end_of_day.DEFAULT_CHUNK_SIZE) -> int | None:
     """Plan the next date to run and hand its open chunks to the workers as one group."""
     dates = end_of_day.dates_to_run(target)
     if not dates:
         return None
-    run = end_of_day.plan_run(dates[0], engine=end_of_day.default_engine())
+    run = end_of_day.plan_run(dates[0], engine=end_of_day.default_engine(), chunk_size=chunk_size)
     chunks = [process_eod_chunk_task.si(run.pk, n) for n in end_of_day.open_chunks(run)]
-    finish = finish_eod_run_task.si(run.pk, target.isoformat())
+    finish = finish_eod_run_task.si(run.pk, target.isoformat(), chunk_size)
     if chunks:
         chord(chunks)(finish)
     else:
@@ -44,7 +44,9 @@ def process_eod_chunk_task(run_id: int, number: int) -> bool:
 
 
 @app.task(name="lendcrm.loans.tasks.finish_eod_run_task")
-def finish_eod_run_task(run_id: int, target: str) -> None:
+def finish_eod_run_task(
+    run_id: int, target: str, chunk_size: int = end_of_day.DEFAULT_CHUNK_SIZE
+) -> None:
     run = end_of_day.finish_run(EodRun.objects.get(pk=run_id))
     if run.status == "completed" and run.business_date < date.fromisoformat(target):
-        dispatch_next_date(date.fromisoformat(target))
+        dispatch_next_date(date.fromisoformat(target), chunk_size)

@@ -19,13 +19,13 @@ from lendcrm.core.money import ZERO, to_money
 from lendcrm.customers.models import Customer
 from lendcrm.loans.choices import (
     CreditLineStatus,
-    InstallmentStatus,
     LoanStatus,
     ProductKind,
     RepaymentMethod,
 )
-from lendcrm.loans.models import CreditLine, Drawdown, Installment, Loan, Product
+from lendcrm.loans.models import CreditLine, Drawdown, Loan, Product
 from lendcrm.loans.services.numbers import new_number
+from lendcrm.loans.services.prepayments import create_rows
 from lendcrm.loans.services.schedule_bridge import schedule_for
 
 
@@ -72,18 +72,7 @@ def _create_loan(
         team_id=customer.team_id,
         branch_id=customer.branch_id,
     )
-    Installment.objects.bulk_create(
-        Installment(
-            loan=loan,
-            period=row.period,
-            due_date=row.due_date,
-            principal_due=row.principal,
-            interest_due=row.interest,
-            fee_due=row.fee,
-            status=InstallmentStatus.SCHEDULED,
-        )
-        for row in schedule
-    )
+    create_rows(loan, schedule)
     return loan
 
 
@@ -126,13 +115,17 @@ def request_drawdown(
             amount=amount,
             requested_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
-        record_event(
-            "loans.drawdown_requested",
-            actor=acting_user,
-            target=drawdown,
-            metadata={"line": locked.line_no, "loan": loan.loan_no, "amount": str(amount)},
-        )
+        _record_drawdown(drawdown, locked, loan, acting_user)
     return drawdown
+
+
+def _record_drawdown(drawdown: Drawdown, line: CreditLine, loan: Loan, acting_user: Any) -> None:
+    record_event(
+        "loans.drawdown_requested",
+        actor=acting_user,
+        target=drawdown,
+        metadata={"line": line.line_no, "loan": loan.loan_no, "amount": str(drawdown.amount)},
+    )
 
 
 def _check_line_open(line: CreditLine, on: date) -> None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from psycopg import errors
 
 from lendcrm.audit.services import record_event
 from lendcrm.core import clock
@@ -100,8 +101,26 @@ def _chunk_starts(size: int) -> list[int]:
     return starts or [1]
 
 
-def process_chunk(run_id: int, number: int) -> bool:
-    """Do one chunk if still open; its completion commits with its work. True when it ran."""
+def process_chunk(run_id: int, number: int, *, attempts: int = 3) -> bool:
+    """Do one chunk if still open; its completion commits with its work. True when it ran.
+
+    A repayment posted while the batch runs locks its loan before its installments, the batch
+    the other way round; PostgreSQL then aborts one of the two, and the chunk is simply redone.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return _process_chunk_once(run_id, number)
+        except OperationalError as exc:
+            if attempt == attempts or not _is_lock_conflict(exc):
+                raise
+    return False
+
+
+def _is_lock_conflict(exc: OperationalError) -> bool:
+    return isinstance(exc.__cause__, (errors.DeadlockDetected, errors.SerializationFailure))
+
+
+def _process_chunk_once(run_id: int, number: int) -> bool:
     with transaction.atomic():
         chunk = (
             EodChunk.objects.select_for_update()

@@ -61,10 +61,24 @@ def prepay_principal(loan: Loan, *, payment: Payment, value_date: date) -> dict[
     fee, interest = _charges(loan, principal, days)
     before = [_row_snapshot(row) for row in future]
     _replace_future(loan, future, principal, outstanding, paid_through)
+    _book(loan, payment, value_date, principal, fee, interest)
+    payment.schedule_before = before
+    payment.save(update_fields=["schedule_before"])
+    return {
+        "principal": str(principal),
+        "fee": str(fee),
+        "interest": str(interest),
+        "rescheduled": principal != outstanding,
+    }
+
+
+def _book(
+    loan: Loan, payment: Payment, on: date, principal: Decimal, fee: Decimal, interest: Decimal
+) -> None:
     post_entry(
         loan,
         kind=EntryKind.REPAYMENT,
-        business_date=value_date,
+        business_date=on,
         legs=[
             debit(Account.SUSPENSE, principal + fee + interest),
             credit(Account.PRINCIPAL_RECEIVABLE, principal),
@@ -74,14 +88,6 @@ def prepay_principal(loan: Loan, *, payment: Payment, value_date: date) -> dict[
         payment=payment,
         memo="prepayment",
     )
-    payment.schedule_before = before
-    payment.save(update_fields=["schedule_before"])
-    return {
-        "principal": str(principal),
-        "fee": str(fee),
-        "interest": str(interest),
-        "rescheduled": principal != outstanding,
-    }
 
 
 def _last_due_date(loan: Loan, paid_through: int) -> date:

@@ -86,11 +86,7 @@ def post_payment(
         if payment is None:
             existing = Payment.objects.get(channel=channel, channel_txn_id=channel_txn_id)
             return PostingResult(existing, created=False)
-        detail = settle(locked, business_date=value_date, new_money=amount, payment=payment)
-        if prepay:
-            detail["prepayment"] = prepay_principal(locked, payment=payment, value_date=value_date)
-            _restore_line(locked, Decimal(detail["prepayment"].get("principal", "0")))
-            refresh_loan_state(locked, business_date=value_date)
+        detail = _apply_payment(locked, payment, value_date)
         payment.allocation = detail
         payment.save(update_fields=["allocation"])
         record_event(
@@ -100,6 +96,15 @@ def post_payment(
             metadata={"loan": locked.loan_no, "amount": str(amount), "source": str(source)},
         )
     return PostingResult(payment, created=True)
+
+
+def _apply_payment(loan: Loan, payment: Payment, value_date: date) -> dict[str, Any]:
+    detail = settle(loan, business_date=value_date, new_money=payment.amount, payment=payment)
+    if payment.prepay:
+        detail["prepayment"] = prepay_principal(loan, payment=payment, value_date=value_date)
+        _restore_line(loan, Decimal(detail["prepayment"].get("principal", "0")))
+        refresh_loan_state(loan, business_date=value_date)
+    return detail
 
 
 def _create_payment(

@@ -177,3 +177,25 @@ def test_lines_past_their_validity_expire() -> None:
 
     line.refresh_from_db()
     assert line.status == "expired"
+
+
+def test_a_chunk_that_loses_a_deadlock_is_redone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
+    from psycopg import errors
+
+    loan = make_loan()
+    real = end_of_day.ENGINES["python"]
+    calls = {"n": 0}
+
+    def deadlock_once(first: int, last: int | None, day: date) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("deadlock detected") from errors.DeadlockDetected()
+        real(first, last, day)
+
+    monkeypatch.setitem(end_of_day.ENGINES, "python", deadlock_once)
+    run_dates("python", date(2025, 2, 16))
+
+    loan.refresh_from_db()
+    assert calls["n"] == 2
+    assert (loan.status, loan.penalty_balance) == (LoanStatus.OVERDUE, Decimal("0.49"))

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"--date: {exc}") from exc
         started = time.monotonic()
         if end_of_day.uses_workers() and options["engine"] in (None, "sql"):
-            self._on_workers(target)
+            self._on_workers(target, options["chunk_size"])
         else:
             runs = end_of_day.run_end_of_day(
                 target,
@@ -51,10 +51,10 @@ class Command(BaseCommand):
             f" ({progress.percent}%) {progress.status}"
         )
 
-    def _on_workers(self, target: date) -> None:
+    def _on_workers(self, target: date, chunk_size: int) -> None:
         from lendcrm.loans.tasks import dispatch_next_date
 
-        dispatch_next_date(target)
+        dispatch_next_date(target, chunk_size)
         last_seen = None
         while True:
             run = (
