@@ -8,6 +8,7 @@ amount of money, so float arithmetic is acceptable here and nowhere else in the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,10 +23,13 @@ def _npv_and_slope(
     npv = -principal
     slope = 0.0
     base = 1.0 + rate
-    for month, amount in flows:
-        discounted = amount * base**-month
-        npv += discounted
-        slope -= month * discounted / base
+    try:
+        for month, amount in flows:
+            discounted = amount * base**-month
+            npv += discounted
+            slope -= month * discounted / base
+    except OverflowError:  # a rate near -100% discounts long flows beyond float range
+        return math.inf, -math.inf
     return npv, slope
 
 
@@ -33,7 +37,7 @@ def _newton(principal: float, flows: Sequence[tuple[int, float]], guess: float) 
     rate = guess
     for _ in range(50):
         npv, slope = _npv_and_slope(rate, principal, flows)
-        if slope == 0.0:
+        if slope == 0.0 or not math.isfinite(npv):
             return None
         step = npv / slope
         rate -= step
