@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.smoke
-def test_healthz_reports_the_database() -> None:
+def test_healthz_reports_the_database_and_no_redis_when_none_is_configured(
+    settings: Settings,
+) -> None:
+    settings.REDIS_URL = None
     response = Client().get("/healthz")
     assert response.status_code == 200
     body = response.json()
