@@ -25,6 +25,7 @@ from lendcrm.demo.households import MAX_CUSTOMERS, MAX_SEED, customer_no, genera
 from lendcrm.demo.loaders import CopyLoader, Loader, OrmLoader
 from lendcrm.demo.org import DEMO_USERS, demo_password, ensure_demo_users
 from lendcrm.demo.rows import References
+from lendcrm.demo.servicing import service_disbursed
 from lendcrm.identity.models import OrgUnit
 from lendcrm.leads.models import Channel
 from lendcrm.loans.models import Product
@@ -49,13 +50,17 @@ class SeedResult:
     leads_created: int
     applications_created: int
     customers_existing: int = 0
+    loans_created: int = 0
+    payments_created: int = 0
+    defaulted: int = 0
     seconds: float = 0.0
     notes: tuple[str, ...] = ()
 
     def summary(self) -> str:
         text = (
             f"created {self.customers_created} customers, {self.leads_created} leads, "
-            f"{self.applications_created} applications"
+            f"{self.applications_created} applications, {self.loans_created} loans "
+            f"({self.defaulted} defaulted), {self.payments_created} repayments"
         )
         if self.customers_existing:
             text += f"; {self.customers_existing} customers were already there"
@@ -113,13 +118,17 @@ def seed_demo(
         if progress is not None:
             elapsed = time.perf_counter() - started
             progress(SeedProgress(indexes[-1], customers, created.customers, elapsed))
-    if created.customers or created.leads or created.applications:
+    serviced = service_disbursed(seed=seed, as_of=as_of)
+    if created.customers or created.leads or created.applications or serviced.loans:
         _record_seeding(seed=seed, as_of=as_of, customers=customers, created=created, bulk=bulk)
     return SeedResult(
         customers_created=created.customers,
         leads_created=created.leads,
         applications_created=created.applications,
         customers_existing=existing,
+        loans_created=serviced.loans,
+        payments_created=serviced.payments,
+        defaulted=serviced.defaulted,
         seconds=time.perf_counter() - started,
         notes=(SQLITE_BULK_NOTE,) if bulk and not use_copy else (),
     )

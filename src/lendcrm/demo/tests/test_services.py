@@ -31,6 +31,7 @@ from lendcrm.demo.risk import default_probability
 from lendcrm.demo.services import DEMO_USERS, SQLITE_BULK_NOTE, demo_password, seed_demo
 from lendcrm.identity.models import User
 from lendcrm.leads.models import Lead
+from lendcrm.loans.models import Disbursement, JournalEntry, JournalLine, Loan, Payment
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2025, 6, 30)
@@ -99,6 +100,8 @@ def _code(unit: Any) -> str | None:
 
 
 def clear_demo_rows() -> None:
+    for model in (JournalLine, JournalEntry, Payment, Disbursement, Loan):
+        model.objects.all().delete()
     Application.objects.all().delete()
     Lead.objects.all().delete()
     Customer.objects.all().delete()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q, Sum
+from django.db.models.functions import Round
 
 from lendcrm.core.money import ZERO
 from lendcrm.loans.choices import Account, InstallmentStatus, LoanStatus
@@ -55,7 +56,8 @@ class VerifyResult:
 def first_unbalanced_entry() -> int | None:
     row = (
         JournalLine.objects.values("entry_id")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
+        # Summed in whole cents: SQLite adds decimals as floats, which would flag balanced entries.
+        .annotate(d=Sum(Round(F("debit") * 100)), c=Sum(Round(F("credit") * 100)))
         .filter(~Q(d=F("c")))
         .order_by("entry_id")
         .first()
@@ -93,12 +95,14 @@ def _journal_by_loan(first: int, last: int) -> dict[int, dict[Account, Decimal]]
     rows = (
         JournalLine.objects.filter(loan_id__gte=first, loan_id__lte=last)
         .values("loan_id", "account")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
+        # Summed in whole cents: SQLite adds decimals as floats, which would flag balanced entries.
+        .annotate(d=Sum(Round(F("debit") * 100)), c=Sum(Round(F("credit") * 100)))
     )
     for row in rows:
         account = Account(row["account"])
         sign = BALANCE_COLUMNS.get(account, ("", 1))[1]
-        result[row["loan_id"]][account] = sign * (row["d"] - row["c"])
+        cents = int(row["d"]) - int(row["c"])
+        result[row["loan_id"]][account] = sign * Decimal(cents).scaleb(-2)
     return result
 
 
