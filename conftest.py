@@ -5,9 +5,16 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import hypothesis
 import pytest
 
 os.environ.setdefault("LENDCRM_ENV", "test")
+
+# CI shares its cores: a slow example is not a failure, a wrong one is.
+hypothesis.settings.register_profile(
+    "lendcrm", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("lendcrm")
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,14 @@ Point it at a scratch database with migrations applied. The file is generated fi
 apart, not part of the figure): Chinese headers, valid ID numbers and mobiles, a share of rows
 repeating an earlier mobile (merged as duplicates) and a share with a broken phone (rejected).
 Then the import runs through the same service as the command line: magic-byte check, storing
-the file, reading it with openpyxl in read-only mode, cleaning, dedupe, screening, assignment,
-insert, progress updates and the error report. Prints rows per second and the outcome counts,
+the file, reading it with calamine, cleaning, dedupe, screening, assignment, insert (COPY),
+progress updates and the error report. Prints rows per second and the outcome counts,
 and checks that they add up to the row count.
+
+With --agents N the channel gets a round-robin assignment rule over N agents (`bench-agent-…`,
+created if missing, no open-lead cap that matters), so every valid new lead is also assigned,
+with its assignment record, timeline event and (where task rules are active) first-call task;
+without it (the default, and the README's figure) only duplicates of owned records get an owner.
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ django.setup()
 from openpyxl import Workbook  # noqa: E402
 
 from lendcrm.core.cn_ids import id_check_char  # noqa: E402
-from lendcrm.leads.models import Channel  # noqa: E402
+from lendcrm.identity.models import User  # noqa: E402
+from lendcrm.leads.choices import AssignmentStrategy  # noqa: E402
+from lendcrm.leads.models import AssignmentMember, AssignmentRule, Channel  # noqa: E402
 from lendcrm.leads.services import create_channel, importing  # noqa: E402
 
 HEADERS = ["姓名", "手机号", "身份证号", "城市", "意向金额", "授权", "活动"]
@@ -57,14 +64,33 @@ def write_workbook(path: Path, rows: int, seed: int) -> None:
     workbook.save(path)
 
 
+def set_agents(channel: Channel, agents: int) -> None:
+    """The channel's own rule over `agents` agents; 0 removes it."""
+    AssignmentRule.objects.filter(channel=channel).delete()
+    if not agents:
+        return
+    rule = AssignmentRule.objects.create(channel=channel, strategy=AssignmentStrategy.ROUND_ROBIN)
+    users = [
+        User.objects.get_or_create(
+            username=f"bench-agent-{n}", defaults={"display_name": f"坐席{n}"}
+        )[0]
+        for n in range(agents)
+    ]
+    AssignmentMember.objects.bulk_create(
+        AssignmentMember(rule=rule, agent=user, max_open_leads=10**8) for user in users
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--agents", type=int, default=0, help="assign to N agents by a rule")
     args = parser.parse_args(argv)
     channel = Channel.objects.filter(code="bench-expo").first() or create_channel(
         name="压测线下活动", code="bench-expo", kind="offline"
     )
+    set_agents(channel, args.agents)
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "leads.xlsx"
         started = time.perf_counter()

@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/schedule_generation.py [--loans 200000] [--seed 20250115]
 
-One process, one core. It times `build_schedule` alone (installments built lazily), then
-build plus reading every installment, then the Decimal reference on a share of the same loans,
+One process, one core. It times `build_schedule` alone (every amount computed in exact
+integer cents; the Decimal installment objects built lazily), build plus every row as
+integer-cent tuples with due dates and balances, then build plus reading every installment, then the Decimal reference on a share of the same loans,
 and checks on a sample that both give the same amounts.
 """
 
@@ -26,6 +27,7 @@ django.setup()
 
 from lendcrm.loans.choices import RepaymentMethod  # noqa: E402
 from lendcrm.loans.schedule.reference import reference_schedule  # noqa: E402
+from lendcrm.loans.schedule.result import CentRow  # noqa: E402
 from lendcrm.loans.schedules import (  # noqa: E402
     Installment,
     InterestConvention,
@@ -99,6 +101,11 @@ def build_and_read(loan: LoanTerms) -> tuple[Installment, ...]:
     return schedule.installments
 
 
+def build_cent_rows(loan: LoanTerms) -> tuple[CentRow, ...]:
+    """Every installment computed: due date and exact amounts in integer cents."""
+    return build_only(loan).cent_rows()
+
+
 def decimal_reference(loan: LoanTerms) -> list[tuple[date, Decimal, Decimal]]:
     return reference_schedule(
         loan.principal,
@@ -138,6 +145,28 @@ def mismatches(loans: Sequence[LoanTerms]) -> int:
     return wrong
 
 
+def cent_mismatches(loans: Sequence[LoanTerms]) -> int:
+    wrong = 0
+    for loan in loans:
+        schedule = build_only(loan)
+        as_money = tuple(
+            (
+                row.period,
+                row.due_date,
+                Decimal(row.principal).scaleb(-2),
+                Decimal(row.interest).scaleb(-2),
+                Decimal(row.balance).scaleb(-2),
+            )
+            for row in schedule.cent_rows()
+        )
+        expected = tuple(
+            (i.period, i.due_date, i.principal, i.interest, i.balance)
+            for i in schedule.installments
+        )
+        wrong += as_money != expected
+    return wrong
+
+
 def main(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loans", type=int, default=200_000)
@@ -151,10 +180,12 @@ def main(argv: Sequence[str]) -> None:
     print(f"{len(loans):,} loans ({len(sample):,} for the reference), {periods:.1f} installments")
     print(f"on average; one process; CPU time, best of {args.rounds} rounds")
     fast = rate_of(build_only, loans, args.rounds)
+    cents = rate_of(build_cent_rows, loans, args.rounds)
     read = rate_of(build_and_read, loans, args.rounds)
     rows = rate_of(decimal_reference, sample, args.rounds)
     naive = rate_of(decimal_reference_installments, sample, args.rounds)
     print(f"build_schedule, installments built on first read: {fast:>9,.0f} schedules/s")
+    print(f"build_schedule, every row in cents (cent_rows):   {cents:>9,.0f} schedules/s")
     print(f"build_schedule, then reading .installments:       {read:>9,.0f} schedules/s")
     print(f"all-Decimal reference, amounts only:              {rows:>9,.0f} schedules/s")
     print(f"all-Decimal reference, as Installments:           {naive:>9,.0f} schedules/s")
@@ -162,6 +193,9 @@ def main(argv: Sequence[str]) -> None:
     print(f"{read / naive:.1f}x (installments read)")
     checked = loans[: min(len(loans), 5_000)]
     print(f"fast path == reference on {len(checked):,} loans: {mismatches(checked)} mismatches")
+    print(
+        f"cent rows == installments on {len(checked):,} loans: {cent_mismatches(checked)} mismatches"
+    )
 
 
 if __name__ == "__main__":

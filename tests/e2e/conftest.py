@@ -12,12 +12,14 @@ Fixtures for every journey test:
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -85,11 +87,26 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 
 @pytest.fixture
 def demo_users(transactional_db: None) -> dict[str, User]:
+    restore_reference_data()
     return ensure_demo_users()
+
+
+# Rows that data migrations install (default task rules, refusal reasons, tags). Flushing after
+# each transactional test removes them, so they are put back before each browser test.
+REFERENCE_DATA_MIGRATIONS = (
+    ("lendcrm.sales.migrations.0002_default_rules_and_reasons", "create_defaults"),
+    ("lendcrm.customers.migrations.0005_default_tags", "add_tags"),
+)
+
+
+def restore_reference_data() -> None:
+    for module_name, function_name in REFERENCE_DATA_MIGRATIONS:
+        getattr(importlib.import_module(module_name), function_name)(django_apps, None)
 
 
 @pytest.fixture
 def seeded_demo(transactional_db: None) -> SeedResult:
+    restore_reference_data()
     return seed_demo(customers=DEMO_CUSTOMERS, seed=DEMO_SEED)
 
 

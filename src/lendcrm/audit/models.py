@@ -14,7 +14,7 @@ class AppendOnlyViolation(Exception):
 def _refuse(operation: str) -> NoReturn:
     raise AppendOnlyViolation(
         f"audit events are append-only: {operation} refused "
-        "(append with lendcrm.audit.services.record_event)"
+        "(append with lendcrm.audit.services.record_event or record_events)"
     )
 
 

@@ -7,12 +7,15 @@ from ninja import NinjaAPI
 from lendcrm.audit.api import router as audit_router
 from lendcrm.core.api_errors import install_error_handlers
 from lendcrm.customers.api import router as customers_router
+from lendcrm.decisions.api import router as decisions_router
 from lendcrm.identity.api import router as auth_router
 from lendcrm.identity.auth import bearer
 from lendcrm.leads.api import router as leads_router
 from lendcrm.loans.api import router as loans_router
 from lendcrm.loans.payments_api import router as payments_router
 from lendcrm.loans.schedule_api import router as schedules_router
+from lendcrm.sales.api import lead_router as sales_lead_router
+from lendcrm.sales.api import router as sales_router
 from lendcrm.scoring.api import router as scorecards_router
 
 api = NinjaAPI(
@@ -28,7 +31,10 @@ api.add_router("/auth", auth_router)
 api.add_router("/audit", audit_router)
 api.add_router("/customers", customers_router)
 api.add_router("/leads", leads_router)
+api.add_router("/leads", sales_lead_router)  # follow-ups and stage moves of a lead
+api.add_router("/sales", sales_router)
 api.add_router("/schedules", schedules_router)
 api.add_router("/loans", loans_router)
 api.add_router("/payments", payments_router)
 api.add_router("/scorecards", scorecards_router)
+api.add_router("/decisions", decisions_router)

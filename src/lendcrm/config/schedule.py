@@ -11,6 +11,14 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "lendcrm.leads.tasks.reassign_overdue_leads_task",
         "schedule": crontab(minute="*/5"),
     },
+    "sales-escalate-overdue-tasks": {  # overdue follow-up tasks go to the agent's manager
+        "task": "lendcrm.sales.tasks.escalate_overdue_tasks_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "sales-no-application-tasks": {  # 二次跟进 for leads still without an application
+        "task": "lendcrm.sales.tasks.create_no_application_tasks_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "expire-api-tokens": {
         "task": "lendcrm.identity.tasks.purge_expired_api_tokens_task",
         "schedule": crontab(minute=15, hour=1),
@@ -18,6 +26,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "audit-verify-chain": {  # walks the whole audit hash chain; a break is logged as an event
         "task": "lendcrm.audit.tasks.verify_audit_chain_task",
         "schedule": crontab(minute=30, hour=3),
+    },
+    "loans-payment-notices": {  # safety net: notices the webhook's wake-up did not reach
+        "task": "lendcrm.loans.tasks.post_payment_notices_task",
+        "schedule": crontab(minute="*"),
     },
     "loans-end-of-day": {  # 日终批处理 for yesterday, catching up any missed dates
         "task": "lendcrm.loans.tasks.run_end_of_day_task",

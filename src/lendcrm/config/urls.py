@@ -13,7 +13,9 @@ urlpatterns = [
     path("audit/", include("lendcrm.audit.urls")),
     path("customers/", include("lendcrm.customers.urls")),
     path("leads/", include("lendcrm.leads.urls")),
+    path("sales/", include("lendcrm.sales.urls")),
     path("loans/", include("lendcrm.loans.urls")),
     path("scoring/", include("lendcrm.scoring.urls")),
+    path("decisions/", include("lendcrm.decisions.urls")),
     path("", include("lendcrm.ui.urls")),
 ]

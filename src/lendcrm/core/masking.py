@@ -43,3 +43,19 @@ def mask_address(value: str | None) -> str:
             head = value[: cut + 1]
             return head + MASK * 6
     return value[: min(3, len(value))] + MASK * 6
+
+
+def mask_identifier(value: str | None) -> str:
+    """An identifier of unknown kind (a list entry): masked as an ID, mobile or card by shape."""
+    if not value:
+        return ""
+    compact = value.replace(" ", "")
+    if len(compact) == 18 and compact[:17].isdigit():
+        return mask_id_number(compact)
+    if len(compact) == 11 and compact.isdigit():
+        return mask_mobile(compact)
+    if compact.isdigit():
+        return mask_bank_card(compact)
+    if len(compact) <= 6:
+        return MASK * len(compact)
+    return compact[:3] + MASK * (len(compact) - 6) + compact[-3:]  # e.g. a device fingerprint

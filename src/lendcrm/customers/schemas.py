@@ -35,9 +35,12 @@ DETAIL_FIELDS = (
     "housing",
     "employment_type",
     "employer",
+    "employer_phone",
     "occupation",
     "position",
+    "years_employed",
     "monthly_income",
+    "children",
 )
 
 
@@ -46,6 +49,7 @@ class CustomerListQuery(Schema):
     city: str = ""
     mobile: str = ""
     id_number: str = ""
+    tag: str = ""
     cursor: str = ""
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
@@ -61,11 +65,99 @@ class CustomerOut(Schema):
     id_number: str
     owner: str
     created_at: datetime
+    tags: list[str] = []
 
 
 class CustomerPageOut(Schema):
     items: list[CustomerOut]
     next_cursor: str | None
+
+
+class ContactOut(Schema):
+    id: int
+    kind: str
+    name: str
+    relation: str
+    mobile: str  # masked unless a reveal grant covers it
+
+
+class RealEstateOut(Schema):
+    kind: str
+    city: str
+    area_sqm: Decimal | None
+    value: Decimal
+    mortgage_balance: Decimal
+    monthly_payment: Decimal
+
+
+class VehicleOut(Schema):
+    brand: str
+    model_name: str
+    purchase_year: int | None
+    purchase_price: Decimal
+    loan_balance: Decimal
+
+
+class BureauReportOut(Schema):
+    id: int
+    report_date: date
+    content_type: str
+    overdue_count_24m: int
+    current_overdue_count: int
+    current_overdue_amount: Decimal
+    inquiries_1m: int
+    inquiries_3m: int
+    inquiries_6m: int
+    card_count: int
+    card_limit: Decimal
+    card_used: Decimal
+    loan_count: int
+    loan_balance: Decimal
+
+
+class ScoreOut(Schema):
+    provider: str
+    score: int
+    as_of: date
+
+
+class TagCountOut(Schema):
+    name: str
+    kind: str
+    colour: str
+    count: int
+
+
+class InteractionIn(Schema):
+    kind: str  # call, sms, meeting, note, app_event
+    summary: str
+    occurred_at: datetime | None = None
+    recording_url: str = ""
+
+
+class InteractionOut(Schema):
+    """One timeline entry: an interaction, or (source "application") an application."""
+
+    id: int
+    source: str = "interaction"
+    kind: str
+    occurred_at: datetime
+    summary: str
+    recording_url: str
+    actor: str
+    lead_id: int | None
+    customer_id: int | None
+    ref: str
+
+
+class TimelinePageOut(Schema):
+    items: list[InteractionOut]
+    next_cursor: str | None
+
+
+class TimelineQuery(Schema):
+    cursor: str = ""
+    limit: int = Field(20, ge=1, le=100)
 
 
 class CustomerDetailOut(CustomerOut):
@@ -78,9 +170,18 @@ class CustomerDetailOut(CustomerOut):
     housing: str
     employment_type: str
     employer: str
+    employer_phone: str
     occupation: str
     position: str
+    years_employed: int
     monthly_income: Decimal
+    children: int
+    financials: dict[str, Decimal | int]
+    contacts: list[ContactOut]
+    real_estates: list[RealEstateOut]
+    vehicles: list[VehicleOut]
+    bureau_reports: list[BureauReportOut]
+    scores: list[ScoreOut]
     revealed_until: dict[str, datetime]
 
 

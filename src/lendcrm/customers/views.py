@@ -12,7 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 from lendcrm.core import clock
 from lendcrm.core.errors import DomainError, NotFound
 from lendcrm.customers.models import Customer
-from lendcrm.customers.queries import CustomerFilters, get_customer_for_user, list_customers
+from lendcrm.customers.profile_context import profile_context
+from lendcrm.customers.queries import (
+    CustomerFilters,
+    get_customer_for_user,
+    list_customers,
+    list_tag_counts,
+    tags_by_customer,
+)
 from lendcrm.customers.schemas import DETAIL_FIELDS, LIST_FIELDS, owner_name
 from lendcrm.customers.services import export_customers, reveal_customer_field
 from lendcrm.identity.roles import can
@@ -29,10 +36,18 @@ from lendcrm.privacy.masking import (
 DETAIL_SECTIONS = (
     (_("身份信息"), ("name", "gender", "birth_date", "id_number", "mobile", "email")),
     (_("地址"), ("province", "city", "address", "hukou_address")),
-    (_("家庭"), ("marital_status", "education", "housing")),
+    (_("家庭"), ("marital_status", "education", "children", "housing")),
     (
         _("工作与收入"),
-        ("employment_type", "employer", "occupation", "position", "monthly_income"),
+        (
+            "employment_type",
+            "employer",
+            "employer_phone",
+            "occupation",
+            "position",
+            "years_employed",
+            "monthly_income",
+        ),
     ),
 )
 
@@ -40,16 +55,19 @@ DETAIL_SECTIONS = (
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
     q, city = request.GET.get("q", "").strip(), request.GET.get("city", "").strip()
-    filters = CustomerFilters.from_search(q, city=city)
+    tag = request.GET.get("tag", "").strip()
+    filters = CustomerFilters.from_search(q, city=city, tag=tag)
     try:
         page = list_customers(request.user, filters=filters, cursor=request.GET.get("cursor", ""))
     except DomainError as exc:
         return _problem(request, exc)
     grants = load_grants(request.user, page.items)
+    tags = tags_by_customer(page.items)
     rows = [
         {
             "id": customer.pk,
             "owner": owner_name(customer.owner),
+            "tags": tags[customer.pk],
             **with_choice_labels(
                 customer,
                 display_dict(customer, user=request.user, fields=LIST_FIELDS, grants=grants),
@@ -61,6 +79,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "q": q,
         "city": city,
+        "tag": tag,
+        "tag_counts": list_tag_counts(request.user),
         "next_cursor": page.next_cursor,
         "is_first_page": not request.GET.get("cursor"),
         "can_export": can(request.user, "export"),
@@ -71,7 +91,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer_or_404(request, customer_id)
-    return render(request, "customers/detail.html", _detail_context(request, customer))
+    context = {**_detail_context(request, customer), **profile_context(request, customer)}
+    return render(request, "customers/detail.html", context)
 
 
 @require_POST
@@ -99,7 +120,7 @@ def customer_reveal(request: HttpRequest, customer_id: int) -> HttpResponse:
 @require_GET
 def customer_export(request: HttpRequest) -> HttpResponse:
     filters = CustomerFilters.from_search(
-        request.GET.get("q", ""), city=request.GET.get("city", "")
+        request.GET.get("q", ""), city=request.GET.get("city", ""), tag=request.GET.get("tag", "")
     )
     try:
         export = export_customers(user=request.user, filters=filters)

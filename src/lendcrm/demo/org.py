@@ -51,6 +51,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("committee1", Role.COMMITTEE, "黄建国", "HQ"),
     DemoUser("committee2", Role.COMMITTEE, "周敏", "HQ"),
     DemoUser("risk_analyst", Role.RISK_ANALYST, "吴昊", "HQ-RISK"),
+    DemoUser("risk_analyst2", Role.RISK_ANALYST, "郑洁", "HQ-RISK"),  # the strategy checker
     DemoUser("collector1", Role.COLLECTOR, "徐强", "BJ-COLLECT"),
     DemoUser("collection_manager", Role.COLLECTION_MANAGER, "孙丽", "BJ-COLLECT"),
     DemoUser("agency1", Role.AGENCY, "马超", "AG-HUIXIN"),

@@ -21,10 +21,12 @@ from lendcrm.core import clock
 from lendcrm.customers.models import Customer
 from lendcrm.demo.batches import Created, existing_ids, write_households
 from lendcrm.demo.catalogue import CHANNELS, PRODUCTS
+from lendcrm.demo.customer_profiles import seed_customer_profiles
 from lendcrm.demo.households import MAX_CUSTOMERS, MAX_SEED, customer_no, generate_household
 from lendcrm.demo.loaders import CopyLoader, Loader, OrmLoader
 from lendcrm.demo.org import DEMO_USERS, demo_password, ensure_demo_users
 from lendcrm.demo.rows import References
+from lendcrm.demo.sales import seed_sales_activity
 from lendcrm.demo.servicing import service_disbursed
 from lendcrm.identity.models import OrgUnit
 from lendcrm.leads.models import Channel
@@ -119,6 +121,8 @@ def seed_demo(
             elapsed = time.perf_counter() - started
             progress(SeedProgress(indexes[-1], customers, created.customers, elapsed))
     serviced = service_disbursed(seed=seed, as_of=as_of)
+    seed_customer_profiles(seed=seed, as_of=as_of)  # contacts, assets, credit, tags, timeline
+    seed_sales_activity(seed=seed, as_of=as_of)  # scripts, stage history, follow-ups, tasks
     if created.customers or created.leads or created.applications or serviced.loans:
         _record_seeding(seed=seed, as_of=as_of, customers=customers, created=created, bulk=bulk)
     return SeedResult(

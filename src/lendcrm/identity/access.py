@@ -28,6 +28,24 @@ PAGE_POLICY: dict[str, str] = {
     "customers:detail": "customers.view",
     "customers:reveal": "customers.view",  # customers.reveal: checked and audited in the service
     "customers:export": "export",
+    "customers:tag_add": "customers.tag",
+    "customers:tag_remove": "customers.tag",
+    "customers:timeline": "customers.view",
+    "customers:contact_add": "customers.edit",
+    "customers:interaction_add": "customers.edit",
+    "customers:bureau_upload": "customers.edit",
+    "customers:real_estate_add": "customers.edit",
+    "customers:real_estate_edit": "customers.edit",
+    "customers:real_estate_remove": "customers.edit",
+    "customers:vehicle_add": "customers.edit",
+    "customers:vehicle_edit": "customers.edit",
+    "customers:vehicle_remove": "customers.edit",
+    "customers:score_add": "customers.edit",
+    "customers:score_edit": "customers.edit",
+    "customers:score_remove": "customers.edit",
+    "customers:bureau_file": "customers.view",  # scoped through the report's customer, audited
+    "customers:convert_lead": "customers.edit",  # the lead is read through the leads scope
+    "customers:lead_timeline": "leads.view",
     "leads:list": "leads.view",
     "leads:detail": "leads.view",
     "leads:reassign": "leads.assign",
@@ -37,6 +55,18 @@ PAGE_POLICY: dict[str, str] = {
     "leads:import_errors": "leads.manage",
     "leads:screening_rules": "leads.manage",
     "leads:assignment_rules": "leads.manage",
+    "sales:tasks": "sales.view",
+    "sales:task_badge": "sales.view",
+    "sales:follow_up": "sales.view",
+    "sales:move_stage": "sales.view",
+    "sales:board": "sales.view",
+    "sales:pipeline_list": "sales.view",
+    "sales:funnel": "sales.view",
+    "sales:funnel_export": "export",
+    "sales:scripts": "sales.view",
+    "sales:script_new": "sales.manage",
+    "sales:script_edit": "sales.manage",
+    "sales:settings": "sales.manage",
     "audit:events": "audit.view",
     "audit:event": "audit.view",
     "audit:event_verify": "audit.view",
@@ -63,6 +93,28 @@ PAGE_POLICY: dict[str, str] = {
     "scoring:approve": "scoring.manage",  # maker-checker: checked in the service
     "scoring:deploy": "scoring.manage",
     "scoring:stability": "scoring.view",
+    "decisions:strategies": "decisions.view",
+    "decisions:strategy_new": "decisions.author",
+    "decisions:strategy": "decisions.view",
+    "decisions:diff": "decisions.view",
+    "decisions:report": "decisions.view",
+    "decisions:version": "decisions.view",
+    "decisions:record": "decisions.view",  # scoped by the application (decisions.queries)
+    "decisions:inputs_edit": "decisions.author",  # drafts only
+    "decisions:steps_edit": "decisions.author",
+    "decisions:table_edit": "decisions.author",
+    "decisions:expressions_edit": "decisions.author",
+    "decisions:new_draft": "decisions.author",
+    "decisions:submit": "decisions.author",
+    "decisions:test_panel": "decisions.author",
+    "decisions:simulations": "decisions.author",
+    "decisions:simulation": "decisions.author",
+    "decisions:simulation_progress": "decisions.author",
+    "decisions:approve": "decisions.approve",  # maker-checker: checked in the service
+    "decisions:return": "decisions.approve",
+    "decisions:publish": "decisions.approve",
+    "decisions:set_challenger": "decisions.approve",
+    "decisions:clear_challenger": "decisions.approve",
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
     "api:api-root": PUBLIC,
@@ -77,6 +129,9 @@ API_POLICY: dict[tuple[str, str], str] = {
     ("GET", "api/v1/audit/events/<int:sequence>"): "audit.view",
     ("GET", "api/v1/customers"): "customers.view",
     ("GET", "api/v1/customers/<int:customer_id>"): "customers.view",
+    ("GET", "api/v1/customers/tags"): "customers.view",
+    ("GET", "api/v1/customers/<int:customer_id>/timeline"): "customers.view",
+    ("POST", "api/v1/customers/<int:customer_id>/interactions"): "customers.edit",
     # customers.reveal is checked in the service, so that a refusal is audited.
     ("POST", "api/v1/customers/<int:customer_id>/reveal"): "customers.view",
     ("POST", "api/v1/schedules/preview"): AUTHENTICATED,  # pure calculation, nothing stored
@@ -97,9 +152,15 @@ API_POLICY: dict[tuple[str, str], str] = {
     ("GET", "api/v1/scorecards"): "scoring.view",
     ("GET", "api/v1/scorecards/{version_id}"): "scoring.view",
     ("POST", "api/v1/scorecards/{version_id}/score"): "scoring.manage",
+    ("POST", "api/v1/decisions/pre-screen"): "decisions.run",  # application read in its scope
+    ("GET", "api/v1/decisions/{record_id}"): "decisions.view",  # scoped by the application
     ("POST", "api/v1/payments/webhook"): PUBLIC,  # authenticated by the channel's HMAC signature
+    ("POST", "api/v1/payments/webhook/batch"): PUBLIC,  # the same, over a batch of notices
     ("POST", "api/v1/leads"): PUBLIC,  # authenticated by the channel's X-API-Key
     ("POST", "api/v1/leads/bulk"): PUBLIC,  # authenticated by the channel's X-API-Key
+    ("GET", "api/v1/sales/tasks"): "sales.view",
+    ("POST", "api/v1/leads/{lead_id}/follow-ups"): "sales.view",
+    ("POST", "api/v1/leads/{lead_id}/stage"): "sales.view",
 }
 
 

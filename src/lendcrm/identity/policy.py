@@ -25,9 +25,13 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(
         {
             "customers.view",
+            "customers.edit",
+            "customers.tag",
             "leads.view",
             "leads.assign",
             "leads.manage",
+            "sales.view",
+            "sales.manage",
             "applications.view",
             "reports.view",
             "identity.manage",
@@ -37,17 +41,32 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
             "loans.post_payment",
             "scoring.view",
             "scoring.manage",
+            "decisions.view",
+            "decisions.run",
         }
     ),
     Role.SALES: frozenset(
-        {"customers.view", "leads.view", "applications.view", "customers.reveal", "loans.view"}
+        {
+            "customers.view",
+            "customers.edit",  # profile, contacts, bureau upload, lead conversion (own scope)
+            "customers.tag",
+            "leads.view",
+            "sales.view",  # own tasks, follow-ups and pipeline (data scope OWN)
+            "applications.view",
+            "customers.reveal",
+            "loans.view",
+        }
     ),
     Role.SALES_MANAGER: frozenset(
         {
             "customers.view",
+            "customers.edit",
+            "customers.tag",
             "leads.view",
             "leads.assign",
             "leads.manage",
+            "sales.view",  # the team's tasks, follow-ups, pipeline and funnel (scope TEAM)
+            "sales.manage",  # task rules, refusal reasons, the script library
             "applications.view",
             "reports.view",
             "customers.reveal",
@@ -55,7 +74,16 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
             "loans.view",
         }
     ),
-    Role.REVIEWER: frozenset({"customers.view", "applications.view", "customers.reveal"}),
+    Role.REVIEWER: frozenset(
+        {
+            "customers.view",
+            "applications.view",
+            "customers.reveal",
+            "customers.tag",
+            "decisions.view",
+            "decisions.run",
+        }
+    ),
     Role.REVIEW_SUPERVISOR: frozenset(
         {
             "customers.view",
@@ -71,7 +99,17 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     ),
     Role.COMMITTEE: frozenset({"customers.view", "applications.view"}),
     Role.RISK_ANALYST: frozenset(
-        {"applications.view", "reports.view", "loans.view", "scoring.view", "scoring.manage"}
+        {
+            "applications.view",
+            "reports.view",
+            "loans.view",
+            "scoring.view",
+            "scoring.manage",
+            "decisions.view",
+            "decisions.author",
+            "decisions.approve",
+            "decisions.run",
+        }
     ),
     Role.COLLECTOR: frozenset({"customers.view", "customers.reveal", "loans.view"}),
     Role.COLLECTION_MANAGER: frozenset(

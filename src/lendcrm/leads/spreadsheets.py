@@ -1,14 +1,15 @@
-"""Reading lead spreadsheets (.xlsx in read-only mode, or CSV) and guessing their columns."""
+"""Reading lead spreadsheets (.xlsx through calamine, or CSV) and guessing their columns."""
 
 from __future__ import annotations
 
 import csv
-import zipfile
 from collections.abc import Iterator
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
@@ -63,29 +64,56 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
     return mapping
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+Row = tuple[int, list[Any]]
+
+
+def read_rows(path: Path) -> Iterator[Row]:
     """(row number as the user sees it, cell values), header row included."""
+    return read_sheet(path)[1]
+
+
+def read_sheet(path: Path) -> tuple[int | None, Iterator[Row]]:
+    """The estimated number of data rows (as `count_data_rows`) and the rows, reading once.
+
+    The sheet is parsed when this is called, so a damaged file raises SpreadsheetError here.
+    """
+    if _is_xlsx(path):
+        return _xlsx_sheet(path)
+    return _csv_line_count(path), _csv_rows(path)
+
+
+def _is_xlsx(path: Path) -> bool:
     with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(XLSX_MAGIC):
-        yield from _xlsx_rows(path)
-    else:
-        yield from _csv_rows(path)
+        return handle.read(8).startswith(XLSX_MAGIC)
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
+def _xlsx_sheet(path: Path) -> tuple[int | None, Iterator[Row]]:
+    """The first sheet through calamine (Rust): about 15 times less CPU than openpyxl.
 
+    The grid starts at A1 whatever the sheet's used range (`skip_empty_area=False`), so row
+    numbers and column indexes are those the user sees. Cells come back as openpyxl gave them
+    in read-only mode: None for an empty cell, a datetime for a date.
+    """
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        with CalamineWorkbook.from_path(str(path)) as workbook:
+            sheet = workbook.get_sheet_by_index(0)
+            grid = sheet.to_python(skip_empty_area=False)
+    except (CalamineError, OSError, ValueError) as exc:
         raise SpreadsheetError(_("无法读取 Excel 文件，文件可能已损坏")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
-    finally:
-        workbook.close()
+    return max(0, len(grid) - 1), _grid_rows(grid)
+
+
+def _grid_rows(grid: list[list[Any]]) -> Iterator[Row]:
+    for number, values in enumerate(grid, start=1):
+        yield number, [_cell(value) for value in values]
+
+
+def _cell(value: Any) -> Any:
+    if value == "":
+        return None
+    if type(value) is date:  # a date-formatted cell without a time; openpyxl gave a datetime
+        return datetime.combine(value, time())
+    return value
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
@@ -107,24 +135,16 @@ def _csv_encoding(path: Path) -> str:
 
 
 def count_data_rows(path: Path) -> int | None:
-    """The number of rows below the header, from the sheet's declared size; None if unknown.
+    """The number of rows below the header (blank rows counted); None if the file is unreadable.
 
-    Only an estimate for the progress bar (blank rows are counted); the final total is the
-    number of rows actually read.
+    Only an estimate for the progress bar; the final total is the number of rows actually read.
     """
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if not head.startswith(XLSX_MAGIC):
-        with path.open("rb") as handle:
-            return max(0, sum(1 for _line in handle) - 1)
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return read_sheet(path)[0]
+    except SpreadsheetError:
         return None
-    try:
-        max_row = workbook.worksheets[0].max_row
-    finally:
-        workbook.close()
-    return max(0, max_row - 1) if max_row else None
+
+
+def _csv_line_count(path: Path) -> int:
+    with path.open("rb") as handle:
+        return max(0, sum(1 for _line in handle) - 1)

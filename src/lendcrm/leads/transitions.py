@@ -8,22 +8,33 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lendcrm.audit.services import record_event
-from lendcrm.core.errors import Conflict
+from lendcrm.core.errors import Conflict, DomainError
+from lendcrm.customers.timeline import record_stage_interaction
 from lendcrm.leads.choices import LeadStatus
 from lendcrm.leads.models import Lead
+from lendcrm.sales.stage_history import record_stage_change
 
 S = LeadStatus
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.NEW: frozenset({S.CONTACTED, S.INVALID}),
     S.CONTACTED: frozenset({S.INTERESTED, S.REJECTED, S.INVALID}),
-    S.INTERESTED: frozenset({S.PREPARING, S.REJECTED, S.INVALID}),
-    S.PREPARING: frozenset({S.APPLIED, S.REJECTED}),
-    S.APPLIED: frozenset({S.REJECTED, S.DISBURSED}),
+    S.INTERESTED: frozenset({S.PREPARING, S.REJECTED, S.INVALID, S.CONTACTED}),
+    S.PREPARING: frozenset({S.APPLIED, S.REJECTED, S.INTERESTED, S.CONTACTED}),
+    S.APPLIED: frozenset({S.REJECTED, S.DISBURSED, S.PREPARING}),
     S.REJECTED: frozenset(),
     S.DISBURSED: frozenset(),
     S.INVALID: frozenset({S.NEW}),  # a wrongly screened lead may be reopened
 }
 OPEN_STATUSES = frozenset({S.NEW, S.CONTACTED, S.INTERESTED, S.PREPARING})
+# Moving back in the pipeline is allowed only with a written reason.
+BACKWARD_TRANSITIONS = frozenset(
+    {
+        (S.INTERESTED, S.CONTACTED),
+        (S.PREPARING, S.INTERESTED),
+        (S.PREPARING, S.CONTACTED),
+        (S.APPLIED, S.PREPARING),
+    }
+)
 
 
 def can_transition(current: str, to: str) -> bool:
@@ -47,10 +58,16 @@ def transition_lead(lead: Lead, *, to: str, acting_user: Any = None, reason: str
                 % {"from": locked.get_status_display(), "to": LeadStatus(to).label},
                 field="status",
             )
+        if (locked.status, to) in BACKWARD_TRANSITIONS and not reason.strip():
+            raise DomainError(_("退回上一阶段必须填写原因"), field="reason")
         previous = locked.status
         locked.status = to
         locked.invalid_reason = reason[:200] if to == S.INVALID else ""
         locked.save(update_fields=["status", "invalid_reason", "updated_at"])
+        record_stage_change(
+            locked, previous=previous, to=to, acting_user=acting_user, reason=reason
+        )
+        record_stage_interaction(locked, previous=previous, to=to, actor=acting_user, reason=reason)
         record_event(
             "lead.status_changed",
             actor=acting_user,

@@ -81,6 +81,17 @@ class PostingStatus(models.TextChoices):
     REVERSED = "reversed", _("已冲正")
 
 
+class NoticeStatus(models.TextChoices):
+    """Where a channel's payment notice stands in the inbox (支付通知收件箱)."""
+
+    RECEIVED = "received", _("待入账")
+    POSTED = "posted", _("已入账")
+    DUPLICATE = "duplicate", _("重复通知")
+    REVERSED = "reversed", _("已冲正")
+    REVERSAL_RECORDED = "reversal_recorded", _("冲正先于还款到达")
+    FAILED = "failed", _("入账失败")
+
+
 class Account(models.TextChoices):
     PRINCIPAL_RECEIVABLE = "principal_receivable", _("应收本金")
     INTEREST_RECEIVABLE = "interest_receivable", _("应收利息")

@@ -22,6 +22,7 @@ from lendcrm.loans.choices import (
     InstallmentStatus,
     LineAdjustmentKind,
     LoanStatus,
+    NoticeStatus,
     PaymentSource,
     PostingStatus,
     ProductKind,
@@ -398,6 +399,49 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.channel_txn_id}"
+
+
+class PaymentNotice(models.Model):
+    """A channel's payment notice as received, posted later in batches (the webhook inbox).
+
+    Unique per channel, transaction id and event: a redelivery finds the first row and its
+    result instead of being stored twice.
+    """
+
+    channel = models.CharField(_("渠道"), max_length=40)
+    txn_id = models.CharField(_("渠道流水号"), max_length=64)
+    event = models.CharField(_("事件"), max_length=24)
+    loan_no = models.CharField(_("借据号"), max_length=24)
+    amount = money_field(_("金额"))
+    paid_on = models.DateField(_("支付日"))
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.RECEIVED
+    )
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    error = models.CharField(_("失败原因"), max_length=200, blank=True)
+    processed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("支付通知")
+        verbose_name_plural = _("支付通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "txn_id", "event"], name="payment_notice_channel_txn_event"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="payment_notice_pending_idx",
+                condition=models.Q(status="received"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.txn_id} {self.event}"
 
 
 class JournalEntry(models.Model):

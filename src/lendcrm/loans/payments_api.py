@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from ninja import Router
 
 from lendcrm.integrations.payments.base import SIGNATURE_HEADER
-from lendcrm.loans.schemas import WebhookOut
+from lendcrm.loans.schemas import WebhookBatchItemOut, WebhookOut
+from lendcrm.loans.services.webhook_batches import receive_batch
 from lendcrm.loans.services.webhooks import receive_webhook
 
 router = Router(tags=["payments"])
@@ -23,4 +24,17 @@ def payment_webhook(request: HttpRequest) -> WebhookOut:
         request.headers.get(SIGNATURE_HEADER, ""),
         request.headers.get("X-Channel", "")[:40],
     )
-    return WebhookOut(outcome=outcome.outcome, payment_id=outcome.payment_id)
+    return WebhookOut(
+        outcome=outcome.outcome, payment_id=outcome.payment_id, notice_id=outcome.notice_id
+    )
+
+
+@router.post("/webhook/batch", auth=None, response=list[WebhookBatchItemOut])
+def payment_webhook_batch(request: HttpRequest) -> list[WebhookBatchItemOut]:
+    """Up to 1,000 notices in one signed body ({"channel", "notices": [...]}), per item."""
+    answers = receive_batch(
+        request.body,
+        request.headers.get(SIGNATURE_HEADER, ""),
+        request.headers.get("X-Channel", "")[:40],
+    )
+    return [WebhookBatchItemOut(**vars(answer)) for answer in answers]

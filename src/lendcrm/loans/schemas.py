@@ -164,6 +164,17 @@ class EodRunOut(Schema):
     percent: int
 
 
+class WebhookBatchItemOut(Schema):
+    index: int
+    txn_id: str
+    outcome: str  # as WebhookOut, or rejected (field and message say why)
+    notice_id: int | None
+    payment_id: int | None
+    field: str
+    message: str
+
+
 class WebhookOut(Schema):
-    outcome: str
-    payment_id: int
+    outcome: str  # accepted (queued for posting), posted, duplicate, reversed, ...
+    payment_id: int | None
+    notice_id: int | None

@@ -9,7 +9,7 @@ from celery import chord
 from lendcrm.config.celery import app  # configures Celery in web and CLI processes too
 from lendcrm.core import clock
 from lendcrm.loans.models import EodRun
-from lendcrm.loans.services import end_of_day
+from lendcrm.loans.services import end_of_day, inbox
 
 
 @app.task(name="lendcrm.loans.tasks.run_end_of_day_task")
@@ -50,3 +50,9 @@ def finish_eod_run_task(
     run = end_of_day.finish_run(EodRun.objects.get(pk=run_id))
     if run.status == "completed" and run.business_date < date.fromisoformat(target):
         dispatch_next_date(date.fromisoformat(target), chunk_size)
+
+
+@app.task(name="lendcrm.loans.tasks.post_payment_notices_task")
+def post_payment_notices_task() -> int:
+    """Post what the payment webhook has stored; woken by the webhook, and every minute."""
+    return inbox.drain()

@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.functional import Promise
 
-from lendcrm.core.masking import mask_address, mask_id_number, mask_mobile
+from lendcrm.core.masking import mask_address, mask_id_number, mask_identifier, mask_mobile
 from lendcrm.identity.roles import can
 from lendcrm.privacy.queries import GrantKey, active_grant_expiries
 
@@ -47,6 +47,16 @@ POLICY: dict[str, MaskingRule] = {
         fields={"mobile": mask_mobile, "id_number": mask_id_number},
         reveal_capability="customers.reveal",
         audit_prefix="lead",
+    ),
+    "customers.customercontact": MaskingRule(
+        fields={"mobile": mask_mobile},
+        reveal_capability="customers.reveal",
+        audit_prefix="customer_contact",
+    ),
+    "decisions.listentry": MaskingRule(
+        fields={"value": mask_identifier},
+        reveal_capability="customers.reveal",
+        audit_prefix="list_entry",
     ),
 }
 

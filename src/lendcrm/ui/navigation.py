@@ -71,6 +71,19 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "review",
         "file-earmark-text",
     ),
+    NavItem("sales_tasks", _("我的任务"), "sales:tasks", "sales.view", "acquisition", "list-check"),
+    NavItem("sales_board", _("销售看板"), "sales:board", "sales.view", "acquisition", "kanban"),
+    NavItem(
+        "sales_scripts", _("话术库"), "sales:scripts", "sales.view", "acquisition", "chat-quote"
+    ),
+    NavItem(
+        "sales_funnel",
+        _("转化分析"),
+        "sales:funnel",
+        "sales.view",
+        "acquisition",
+        "bar-chart-steps",
+    ),
     NavItem(
         "lead_imports", _("线索导入"), "leads:imports", "leads.manage", "acquisition", "upload"
     ),
@@ -90,8 +103,14 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "acquisition",
         "diagram-3",
     ),
+    NavItem(
+        "sales_settings", _("销售设置"), "sales:settings", "sales.manage", "acquisition", "sliders"
+    ),
     NavItem("loans", _("授信与借据"), "loans:lines", "loans.view", "post_loan", "wallet2"),
     NavItem("scoring", _("评分卡"), "scoring:versions", "scoring.view", "risk", "clipboard-data"),
+    NavItem(
+        "decisions", _("决策策略"), "decisions:strategies", "decisions.view", "risk", "diagram-2"
+    ),
     NavItem("users", _("用户管理"), "identity:users", "identity.manage", "system", "person-gear"),
     NavItem("audit", _("审计日志"), "audit:events", "audit.view", "system", "journal-check"),
     NavItem(

@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, IntegrityError, transaction
 
 from lendcrm.audit.models import AppendOnlyViolation, AuditChainHead, AuditEvent
-from lendcrm.audit.services import record_event, verify_chain
+from lendcrm.audit.services import record_event, record_events, verify_chain
 from lendcrm.audit.tests.helpers import append_events, on_postgresql, raw_sql
 from lendcrm.customers.tests.factories import UserFactory
 
@@ -125,6 +125,32 @@ def test_the_database_refuses_to_rewind_the_chain_head() -> None:
         )
 
     assert AuditChainHead.objects.get().sequence == 3
+
+
+@on_postgresql
+def test_the_database_refuses_a_head_that_skips_past_the_last_record() -> None:
+    append_events(2)
+    last = AuditEvent.objects.get(sequence=2)
+
+    with pytest.raises(DatabaseError, match="may only advance"), transaction.atomic():
+        raw_sql(
+            "UPDATE audit_auditchainhead SET sequence = 3, last_hash = %s WHERE id = 1",
+            [last.entry_hash],
+        )
+
+    assert AuditChainHead.objects.get().sequence == 2
+
+
+@on_postgresql
+def test_a_batch_of_events_advances_the_head_once_and_verifies() -> None:
+    append_events(1)
+
+    record_events([{"action": "test.batch", "metadata": {"n": n}} for n in range(3)])
+
+    head = AuditChainHead.objects.get()
+    assert head.sequence == 4
+    assert head.last_hash == AuditEvent.objects.get(sequence=4).entry_hash
+    assert verify_chain().broken is None
 
 
 @on_postgresql

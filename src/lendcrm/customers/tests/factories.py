@@ -8,15 +8,20 @@ import factory
 from factory.django import DjangoModelFactory
 
 from lendcrm.core.cn_ids import id_check_char
-from lendcrm.customers.choices import Gender
-from lendcrm.customers.models import Customer
+from lendcrm.customers.choices import Gender, TagKind
+from lendcrm.customers.models import Customer, Tag
 from lendcrm.identity.tests.factories import PASSWORD as TEST_PASSWORD
 from lendcrm.identity.tests.factories import BranchFactory, TeamFactory, UserFactory
+from lendcrm.leads.choices import ChannelKind
+from lendcrm.leads.models import Channel, Lead
 
 __all__ = [
     "TEST_PASSWORD",
     "BranchFactory",
+    "ChannelFactory",
     "CustomerFactory",
+    "LeadFactory",
+    "TagFactory",
     "TeamFactory",
     "UserFactory",
     "valid_id_number",
@@ -61,3 +66,39 @@ class CustomerFactory(DjangoModelFactory[Customer]):
     owner = None
     team = factory.LazyAttribute(lambda c: c.owner.team if c.owner else None)
     branch = factory.LazyAttribute(lambda c: c.team.parent if c.team else None)
+
+
+class ChannelFactory(DjangoModelFactory[Channel]):
+    class Meta:
+        model = Channel
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"ch{n}")
+    name = factory.Sequence(lambda n: f"渠道{n}")
+    kind = ChannelKind.values[0]
+
+
+class LeadFactory(DjangoModelFactory[Lead]):
+    """A lead with a valid mobile and ID number; `owner=` also sets its team and branch."""
+
+    class Meta:
+        model = Lead
+
+    name = factory.Sequence(lambda n: f"张{n}")
+    mobile = factory.Sequence(lambda n: valid_mobile(n + 500))
+    id_number = factory.Sequence(lambda n: valid_id_number(n + 500))
+    city = "北京市"
+    channel = factory.SubFactory(ChannelFactory)
+    campaign = "百度信息流-2024Q2"
+    owner = None
+    team = factory.LazyAttribute(lambda c: c.owner.team if c.owner else None)
+    branch = factory.LazyAttribute(lambda c: c.team.parent if c.team else None)
+
+
+class TagFactory(DjangoModelFactory[Tag]):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"标签{n}")
+    kind = TagKind.MANUAL

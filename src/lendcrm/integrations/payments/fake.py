@@ -66,6 +66,16 @@ def webhook_body(
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
+def signed_webhook_batch(
+    secret: str, notices: list[dict[str, object]], channel: str = FAKE_CHANNEL
+) -> tuple[bytes, str]:
+    """A batch of notices in one signed body, as a channel settling in bulk sends it."""
+    body = json.dumps(
+        {"channel": channel, "notices": notices}, separators=(",", ":"), default=str
+    ).encode()
+    return body, sign(secret, body)
+
+
 def signed_webhook(secret: str, **kwargs: object) -> tuple[bytes, str]:
     body = webhook_body(**kwargs)  # type: ignore[arg-type]
     return body, sign(secret, body)

@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from lendcrm.audit.services import record_event
 from lendcrm.core import clock
 from lendcrm.core.errors import DomainError
+from lendcrm.customers.timeline import record_assignment_interactions
 from lendcrm.identity.models import User
 from lendcrm.leads.assignment import AgentSlot, Allocator
 from lendcrm.leads.choices import AssignmentReason, LeadStatus
 from lendcrm.leads.models import AssignmentMember, AssignmentRule, Channel, Lead, LeadAssignment
 from lendcrm.leads.transitions import OPEN_STATUSES
+from lendcrm.sales.services.follow_up_tasks import create_tasks_on_assignment
 
 SLA_BATCH = 500
 _RULE_REASONS = frozenset({AssignmentReason.ARRIVAL, AssignmentReason.SLA_BREACH})
@@ -136,6 +138,9 @@ def record_assignments(
         AssignmentMember.objects.filter(rule=rule, agent_id=agent_id).update(
             assigned_total=F("assigned_total") + n
         )
+    # Follow-up tasks (首呼) are rows of the same change, so they are written in its transaction.
+    create_tasks_on_assignment([lead for lead, _reason, _previous in made])
+    record_assignment_interactions(made, actor=actor)  # the customer/lead timeline
 
 
 def reassign_overdue_leads(*, now: datetime | None = None) -> int:
@@ -200,3 +205,13 @@ def _keep_sla(lead: Lead) -> timedelta | None:
     if lead.first_contact_due_at is None or lead.assigned_at is None:
         return None
     return lead.first_contact_due_at - lead.assigned_at
+
+
+def record_first_contact(lead: Lead, *, at: datetime) -> bool:
+    """Stamp the lead's first contact (首呼) once; it ends the first-contact SLA."""
+    updated = Lead.objects.filter(pk=lead.pk, first_contact_at__isnull=True).update(
+        first_contact_at=at, updated_at=at
+    )
+    if updated:
+        lead.first_contact_at = at
+    return bool(updated)

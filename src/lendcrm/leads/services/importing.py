@@ -10,12 +10,14 @@ import csv
 import queue
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lendcrm.audit.services import record_event
@@ -24,16 +26,20 @@ from lendcrm.core.errors import Conflict, DomainError
 from lendcrm.leads.choices import CaptureOutcome, ImportStatus
 from lendcrm.leads.cleaning import LeadInput
 from lendcrm.leads.models import Channel, LeadImport
-from lendcrm.leads.services.capture import CaptureResult, capture_leads
+from lendcrm.leads.services.capture import CaptureResult, PreparedBatch, prepare_batch, store_batch
 from lendcrm.leads.spreadsheets import (
+    Row,
     SpreadsheetError,
-    count_data_rows,
     detect_format,
     guess_mapping,
     read_rows,
+    read_sheet,
 )
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# Rows per capture batch, transaction and progress update. 5,000 is about 10 % faster, but a
+# row whose phone or ID matches only an earlier *duplicate* lead is merged inside a batch and
+# not across batches, so the batch size would change outcomes; 2,000 keeps them as they were.
 CHUNK_ROWS = 2000
 REQUIRED_FIELDS = ("name", "mobile")
 IMPORT_FIELDS = (
@@ -160,22 +166,18 @@ def _fix_mapping(lead_import: LeadImport, mapping: dict[str, Any], acting_user: 
     return locked
 
 
-Row = tuple[int, list[Any]]
-
-
 def _inputs(rows: list[Row], mapping: dict[str, int]) -> list[LeadInput]:
-    def cell(values: list[Any], name: str) -> Any:
-        index = mapping.get(name)
-        return values[index] if index is not None and index < len(values) else None
-
+    columns = [(name, mapping[name]) for name in IMPORT_FIELDS if name in mapping]
     return [
-        LeadInput(row=row, **{name: cell(values, name) for name in IMPORT_FIELDS})
+        LeadInput(
+            row=row,
+            **{name: values[index] if index < len(values) else None for name, index in columns},
+        )
         for row, values in rows
     ]
 
 
-def _data_rows(path: Path) -> Iterator[list[Row]]:
-    rows = read_rows(path)
+def _data_rows(rows: Iterator[Row]) -> Iterator[list[Row]]:
     next(rows, None)  # the header row
     chunk: list[Row] = []
     for row, values in rows:
@@ -189,30 +191,52 @@ def _data_rows(path: Path) -> Iterator[list[Row]]:
         yield chunk
 
 
-def _prefetched(chunks: Iterator[list[Row]]) -> Iterator[list[Row]]:
-    """Read the next chunk in a thread while this one is cleaned and stored.
+def _prepared(chunks: Iterator[list[Row]], mapping: dict[str, int]) -> Iterator[PreparedBatch]:
+    for chunk in chunks:
+        yield prepare_batch(_inputs(chunk, mapping))
 
-    Parsing the sheet is CPU work and storing is mostly waiting for the database, so the two
-    overlap. The reader thread touches only the file, never the database connection.
+
+def _in_thread(work: Iterator[PreparedBatch]) -> Generator[PreparedBatch, None, None]:
+    """Read and prepare (clean, blind-index) the next chunk in a thread while this one is stored.
+
+    Preparing is CPU work and storing mostly waits for the database (lookups, COPY, commit),
+    which releases the GIL, so the two overlap. The thread never touches the database
+    connection; it works in the caller's language and time zone (messages, local dates).
     """
     done = object()
     ready: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stopped = threading.Event()  # the importing thread gave up: stop preparing
+    language, zone = translation.get_language(), timezone.get_current_timezone()
 
-    def read() -> None:
+    def hand_over(item: object) -> bool:
+        while not stopped.is_set():
+            try:
+                ready.put(item, timeout=0.5)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def produce() -> None:
         try:
-            for chunk in chunks:
-                ready.put(chunk)
+            with translation.override(language), timezone.override(zone):
+                for item in work:
+                    if not hand_over(item):
+                        return
         except Exception as exc:  # handed over and raised again in the importing thread
-            ready.put(exc)
-        ready.put(done)
+            hand_over(exc)
+        hand_over(done)
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    while (item := ready.get()) is not done:
-        if isinstance(item, Exception):
-            raise item
-        yield item
-    reader.join()
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not done:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stopped.set()
+        worker.join()
 
 
 def run_import(import_id: int) -> LeadImport:
@@ -223,27 +247,29 @@ def run_import(import_id: int) -> LeadImport:
     path = Path(lead_import.file_path)
     report_path = path.with_name(f"{path.stem}-errors.csv")
     LeadImport.objects.filter(pk=import_id).update(
-        status=ImportStatus.RUNNING,
-        total_rows=count_data_rows(path) or 0,
-        error_report_path=str(report_path),
+        status=ImportStatus.RUNNING, error_report_path=str(report_path)
     )
     totals = dict.fromkeys(CaptureOutcome.values, 0)
     try:
         with report_path.open("w", newline="", encoding="utf-8-sig") as report:
             writer = csv.writer(report)
             writer.writerow([_("行号"), _("字段"), _("原因")])
-            for chunk in _prefetched(_data_rows(path)):
-                results = capture_leads(
-                    lead_import.channel,
-                    _inputs(chunk, lead_import.mapping),
-                    lead_import=lead_import,
-                    default_campaign=lead_import.campaign,
-                    acting_user=lead_import.created_by,
-                )
-                _write_rejections(writer, results)
-                for result in results:
-                    totals[result.outcome] += 1
-                _save_progress(import_id, totals)
+            estimated_rows, rows = read_sheet(path)  # one parse: the estimate, then the rows
+            LeadImport.objects.filter(pk=import_id).update(total_rows=estimated_rows or 0)
+            work = _prepared(_data_rows(rows), lead_import.mapping)
+            with closing(_in_thread(work)) as batches:  # stops the worker thread on any error
+                for batch in batches:
+                    results = store_batch(
+                        lead_import.channel,
+                        batch,
+                        lead_import=lead_import,
+                        default_campaign=lead_import.campaign,
+                        acting_user=lead_import.created_by,
+                    )
+                    _write_rejections(writer, results)
+                    for result in results:
+                        totals[result.outcome] += 1
+                    _save_progress(import_id, totals)
     except (SpreadsheetError, OSError) as exc:
         return _fail(import_id, str(getattr(exc, "message", exc)), totals)
     return _finish(import_id, totals)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 
+from lendcrm.core import clock
 from lendcrm.core.cn_ids import id_check_char
+from lendcrm.core.crypto import decrypt
+from lendcrm.core.fields import EncryptedTextField
 from lendcrm.customers.tests.factories import CustomerFactory, valid_id_number, valid_mobile
 from lendcrm.leads.choices import BlacklistKind, CaptureOutcome, LeadStatus
+from lendcrm.leads.cleaning import CleanLead, clean_lead
 from lendcrm.leads.models import Channel, Lead, LeadBlacklist, ScreeningRule
-from lendcrm.leads.services.capture import capture_leads, lead_index
+from lendcrm.leads.services.capture import (
+    _LeadMaker,
+    capture_leads,
+    copy_row_builder,
+    lead_index,
+)
 from lendcrm.leads.tests.helpers import lead_input
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +144,55 @@ def test_a_large_batch_is_stored_readable_and_found_again(channel: Channel) -> N
     assert stored.created_at is not None
     assert again.duplicate_of == stored.pk
     assert Lead.objects.count() == 251
+
+
+def test_leads_made_for_a_batch_equal_leads_made_by_keyword(channel: Channel) -> None:
+    clean = clean_lead(
+        lead_input(7, consent_at="2024-05-01T10:00:00"), today=date.today(), now=clock.now()
+    )
+    assert isinstance(clean, CleanLead)
+    m_idx, i_idx = (
+        lead_index("mobile_index", clean.mobile),
+        lead_index("id_number_index", clean.id_number),
+    )
+
+    made = _LeadMaker(channel, None, "默认活动")(clean, m_idx, i_idx)
+
+    by_keyword = Lead(
+        name=clean.name, mobile=clean.mobile, mobile_index=m_idx, id_number=clean.id_number,
+        id_number_index=i_idx, city=clean.city, requested_amount=clean.requested_amount,
+        purpose=clean.purpose, channel=channel, campaign=clean.campaign, consent=clean.consent,
+        consent_at=clean.consent_at, source_row=clean.row,
+    )  # fmt: skip
+    attnames = [f.attname for f in Lead._meta.concrete_fields]
+    assert [getattr(made, a) for a in attnames] == [getattr(by_keyword, a) for a in attnames]
+    assert made._state.adding
+    assert made.channel is channel
+
+
+def test_copy_rows_hold_the_values_bulk_create_would_send(channel: Channel) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is used on PostgreSQL only")
+    lead = Lead(
+        name="王一", mobile=valid_mobile(1), id_number=valid_id_number(1), city="上海",
+        requested_amount=Decimal("20000.50"), channel=channel, consent=True,
+        consent_at=clock.now(), status=LeadStatus.INVALID, invalid_reason="缺少客户授权",
+        source_row=12, is_duplicate=True,
+    )  # fmt: skip
+    fields = [f for f in Lead._meta.concrete_fields if not f.primary_key]
+
+    fast = copy_row_builder(fields)(lead)
+    reference = [f.get_db_prep_save(f.pre_save(lead, True), connection) for f in fields]
+
+    for f, ours, theirs in zip(fields, fast, reference, strict=True):
+        if isinstance(f, EncryptedTextField):
+            assert decrypt(ours, context=f.crypto_context) == decrypt(
+                theirs, context=f.crypto_context
+            )
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            assert abs(ours - theirs) < timedelta(seconds=5)
+        else:
+            assert (f.name, ours) == (f.name, theirs)
+    precomputed = copy_row_builder(fields, indexed=True)(lead)
+    assert precomputed[4] == fast[4]
+    assert precomputed[6] == fast[6]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ from lendcrm.customers.tests.factories import CustomerFactory, valid_id_number, 
 from lendcrm.leads.choices import ImportStatus
 from lendcrm.leads.models import Channel, Lead, LeadImport
 from lendcrm.leads.services import importing
-from lendcrm.leads.spreadsheets import guess_mapping
+from lendcrm.leads.spreadsheets import SpreadsheetError, guess_mapping
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["姓名", "手机号", "身份证号", "城市", "意向金额", "授权"]
@@ -156,3 +159,27 @@ def test_the_command_line_prints_the_summary_as_json(channel: Channel, tmp_path:
     result = json.loads(out.getvalue())
     assert (result["imported"], result["duplicates"], result["rejected"]) == (1, 0, 1)
     assert Path(result["error_report"]).is_file()
+
+
+def test_an_error_while_preparing_in_the_thread_is_raised_in_the_importing_thread() -> None:
+    def work() -> Iterator[Any]:
+        yield "first"
+        raise SpreadsheetError("坏了")
+
+    batches = importing._in_thread(work())
+
+    assert next(batches) == "first"
+    with pytest.raises(SpreadsheetError, match="坏了"):
+        next(batches)
+
+
+def test_the_preparing_thread_stops_when_the_import_gives_up() -> None:
+    def endless() -> Iterator[Any]:
+        while True:
+            yield threading.current_thread()
+
+    with closing(importing._in_thread(endless())) as batches:
+        worker = next(batches)
+    worker.join(timeout=5)
+
+    assert not worker.is_alive()

@@ -41,13 +41,26 @@ def money(amount_in_cents: int) -> Decimal:
     return CENT * amount_in_cents
 
 
+_to_money = CENT.__mul__  # bound method: about half the cost of `CENT * x` in a comprehension
+
+
 def _money_column(amounts: list[int]) -> list[Decimal]:
     distinct = set(amounts)
     if 2 * len(distinct) >= len(amounts):
-        return [CENT * amount for amount in amounts]
+        return list(map(_to_money, amounts))
     # level payments and level principal parts: one Decimal per distinct amount is enough
-    table = {amount: CENT * amount for amount in distinct}
-    return [table[amount] for amount in amounts]
+    table = dict(zip(distinct, map(_to_money, distinct), strict=True))
+    return list(map(table.__getitem__, amounts))
+
+
+class CentRow(NamedTuple):
+    """One installment in integer cents: what bulk persistence and the batch engines consume."""
+
+    period: int
+    due_date: date
+    principal: int
+    interest: int
+    balance: int
 
 
 class Schedule:
@@ -143,17 +156,35 @@ class Schedule:
             self._installments = self._materialise()
         return self._installments
 
+    def _balances(self) -> list[int]:
+        balances = list(accumulate(self._principals, operator.sub, initial=self._principal_cents))
+        del balances[0]
+        return balances
+
+    def _periods(self) -> range:
+        return range(self._period0 + 1, self._period0 + 1 + len(self._principals))
+
+    def cent_rows(self) -> tuple[CentRow, ...]:
+        """Every installment with its due date and amounts in exact integer cents."""
+        columns = zip(
+            self._periods(),
+            due_dates(self._terms.start, self._months()),
+            self._principals,
+            self._interests,
+            self._balances(),
+            strict=True,
+        )
+        return tuple(map(tuple.__new__, repeat(CentRow), columns))
+
     def _materialise(self) -> tuple[Installment, ...]:
         principals, interests = self._principals, self._interests
-        balances = accumulate(principals, operator.sub, initial=self._principal_cents)
-        next(balances)
         columns = zip(
-            range(self._period0 + 1, self._period0 + 1 + len(principals)),
+            self._periods(),
             due_dates(self._terms.start, self._months()),
             _money_column(principals),
             _money_column(interests),
             _money_column(list(map(operator.add, principals, interests))),
-            [CENT * balance for balance in balances],
+            list(map(_to_money, self._balances())),
             strict=True,
         )
         # tuple.__new__ is the NamedTuple constructor without its per-call keyword handling

@@ -44,7 +44,7 @@ class UnbalancedEntry(DomainError):
     pass
 
 
-def _check(legs: Sequence[Leg]) -> None:
+def check_legs(legs: Sequence[Leg]) -> None:
     for leg in legs:
         if leg.debit < ZERO or leg.credit < ZERO or (leg.debit and leg.credit):
             raise UnbalancedEntry("a journal line carries one non-negative side")
@@ -70,7 +70,7 @@ def post_entry(
 ) -> JournalEntry | None:
     """Write one balanced entry and move the loan's mirrored balances by the same amounts."""
     kept = [leg for leg in legs if leg.debit or leg.credit]
-    _check(kept)
+    check_legs(kept)
     if not kept:
         return None
     # No savepoint of its own: a failure here must fail the whole business operation.

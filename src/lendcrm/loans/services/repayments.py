@@ -137,7 +137,7 @@ def open_installments(loan: Loan) -> list[Installment]:
     return list(Installment.objects.filter(loan=loan, status__in=OPEN).order_by("period"))
 
 
-def _due_of(row: Installment) -> Due:
+def due_of(row: Installment) -> Due:
     return Due(
         period=row.period,
         penalty=row.penalty_due - row.penalty_paid,
@@ -164,7 +164,7 @@ def settle(
     credit_before = loan.credit_balance
     allocation = allocate(
         new_money + credit_before,
-        [_due_of(row) for row in rows],
+        [due_of(row) for row in rows],
         order=parse_order(loan.product.allocation_order),
         strategy=AllocationStrategy(loan.product.allocation_strategy),
     )
@@ -173,7 +173,7 @@ def settle(
         loan,
         kind=EntryKind.REPAYMENT if new_money else EntryKind.CREDIT_APPLIED,
         business_date=business_date,
-        legs=_legs(new_money, credit_before, allocation),
+        legs=repayment_legs(new_money, credit_before, allocation),
         payment=payment,
     )
     principal = allocation.total(Component.PRINCIPAL)
@@ -207,7 +207,7 @@ def _apply_parts(rows: list[Installment], allocation: Allocation, on: date) -> d
     return statuses
 
 
-def _legs(new_money: Decimal, credit_before: Decimal, allocation: Allocation) -> list[Leg]:
+def repayment_legs(new_money: Decimal, credit_before: Decimal, allocation: Allocation) -> list[Leg]:
     legs = [debit(Account.CLEARING, new_money)]
     legs += [credit(RECEIVABLE[c], allocation.total(c)) for c in Component]
     suspense_change = allocation.unapplied - credit_before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
@@ -281,3 +281,39 @@ def test_prepayment_refuses_bad_input(
         reschedule_after_prepayment(mortgage(method), **arguments)  # type: ignore[arg-type]
 
     assert caught.value.problems[0].field == field
+
+
+def test_cent_rows_hold_exactly_the_installments_of_each_schedule() -> None:
+    import random
+
+    rng = random.Random(7)
+    schedules = [
+        build_schedule(
+            Decimal(rng.randrange(100_000, 50_000_001)).scaleb(-2),
+            Decimal(rng.randrange(0, 2401)).scaleb(-4),
+            rng.randint(1, 36),
+            rng.choice(list(RepaymentMethod)),
+            date(2024, 1, 1) + timedelta(days=rng.randrange(731)),
+            convention=rng.choice(list(InterestConvention)),
+        )
+        for _ in range(300)
+    ]
+    schedules += [
+        reschedule_after_prepayment(
+            s, paid_through=2, amount=Decimal("100.00"), keep=PrepaymentMode.KEEP_INSTALLMENT
+        )
+        for s in schedules[:40]
+        if s.method in (EI, EP) and s.term > 3
+    ]
+
+    expected = [
+        (row.period, row.due_date, row.principal, row.interest, row.balance)
+        for schedule in schedules
+        for row in schedule.installments
+    ]
+    got = [
+        (row.period, row.due_date, *(Decimal(cents).scaleb(-2) for cents in row[2:]))
+        for schedule in schedules
+        for row in schedule.cent_rows()
+    ]
+    assert got == expected

@@ -32,6 +32,22 @@ def test_every_model_with_personal_data_has_a_masking_rule() -> None:
         assert set(POLICY[label].fields) == fields, label
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("110105199001011234", "110105********1234"),
+        ("13812345678", "138****5678"),
+        ("6222021234567890123", "622202*********0123"),
+        ("dev-7f3a9c2e1b", "dev********e1b"),
+        ("abc", "***"),
+    ],
+)
+def test_a_list_entry_is_masked_by_the_shape_of_its_value(value: str, shown: str) -> None:
+    from lendcrm.decisions.models import ListEntry
+
+    assert mask_value(ListEntry, "value", value) == shown
+
+
 def test_masks_follow_the_glossary() -> None:
     from lendcrm.customers.models import Customer
 
