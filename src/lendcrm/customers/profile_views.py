@@ -101,26 +101,20 @@ def _tags_context(request: HttpRequest, customer: Customer, error: str) -> dict[
 @require_GET
 def customer_timeline(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer_or_404(request, customer_id)
-    try:
-        page = timeline_for_customer(request.user, customer, cursor=request.GET.get("cursor"))
-    except DomainError as exc:
-        return render(
-            request, "customers/problem.html", {"message": exc.message}, status=exc.status_code
-        )
-    context = {
-        "timeline": page,
-        "more_url": f"{request.path}?cursor={page.next_cursor}" if page.next_cursor else "",
-        "subject": customer,
-    }
-    template = "customers/_timeline.html" if _is_htmx(request) else "customers/timeline.html"
-    return render(request, template, context)
+    return _timeline_page(request, customer, timeline_for_customer)
 
 
 @require_GET
 def lead_timeline(request: HttpRequest, lead_id: int) -> HttpResponse:
     lead = _lead_or_404(request, lead_id)
+    return _timeline_page(request, lead, timeline_for_lead, is_lead=True)
+
+
+def _timeline_page(
+    request: HttpRequest, subject: Any, read_page: Callable[..., Any], *, is_lead: bool = False
+) -> HttpResponse:
     try:
-        page = timeline_for_lead(request.user, lead, cursor=request.GET.get("cursor"))
+        page = read_page(request.user, subject, cursor=request.GET.get("cursor"))
     except DomainError as exc:
         return render(
             request, "customers/problem.html", {"message": exc.message}, status=exc.status_code
@@ -128,8 +122,8 @@ def lead_timeline(request: HttpRequest, lead_id: int) -> HttpResponse:
     context = {
         "timeline": page,
         "more_url": f"{request.path}?cursor={page.next_cursor}" if page.next_cursor else "",
-        "subject": lead,
-        "is_lead": True,
+        "subject": subject,
+        "is_lead": is_lead,
     }
     template = "customers/_timeline.html" if _is_htmx(request) else "customers/timeline.html"
     return render(request, template, context)

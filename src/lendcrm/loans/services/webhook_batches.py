@@ -64,10 +64,13 @@ def receive_batch(body: bytes, signature: str, channel_hint: str = "") -> list[I
         while inbox.post_received(notice_ids=[row.pk for row in created.values()]):
             pass
         rows = _rows_for(list(rows), channel)
+    first_index: dict[tuple[str, str], int] = {}
+    for index, notice in parsed.items():
+        first_index.setdefault((notice.txn_id, notice.event), index)
     for index, notice in parsed.items():
         key = (notice.txn_id, notice.event)
         row = rows[key]
-        first = key in created and created[key].pk == row.pk and _first_index(parsed, key) == index
+        first = key in created and created[key].pk == row.pk and first_index[key] == index
         outcome = outcome_of(row, first_delivery=first)
         answers[index] = ItemAnswer(
             index,
@@ -96,10 +99,6 @@ def _parse(items: list[Any], channel: str, answers: dict[int, ItemAnswer]) -> di
 def _rejected(index: int, txn_id: str, name: str, message: str) -> ItemAnswer:
     field = f"notices[{index}].{name}" if name else f"notices[{index}]"
     return ItemAnswer(index, txn_id, "rejected", field=field, message=message)
-
-
-def _first_index(parsed: dict[int, Notice], key: tuple[str, str]) -> int:
-    return min(i for i, n in parsed.items() if (n.txn_id, n.event) == key)
 
 
 def _store(
