@@ -18,6 +18,7 @@ NO_DATABASE_COMMANDS = frozenset(
         "makemessages",
         "collectstatic",
         "schedule",
+        "contract",  # verify reads only the file and the configured certificate
         "scorecard",
         "shell",
         "keys",

@@ -96,6 +96,9 @@ def demo_users(transactional_db: None) -> dict[str, User]:
 REFERENCE_DATA_MIGRATIONS = (
     ("lendcrm.sales.migrations.0002_default_rules_and_reasons", "create_defaults"),
     ("lendcrm.customers.migrations.0005_default_tags", "add_tags"),
+    ("lendcrm.reviews.migrations.0002_default_rule", "add_default_rule"),
+    ("lendcrm.approvals.migrations.0002_default_matrix", "seed"),
+    ("lendcrm.contracts.migrations.0002_default_template", "seed"),
 )
 
 

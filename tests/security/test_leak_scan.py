@@ -107,6 +107,9 @@ def test_public_pages_are_few_and_known() -> None:
             "api:api-root",
             "api:openapi-json",
             "api:openapi-view",
+            "applications:h5",  # the customer's own application page: a signed, expiring link
+            "contracts:sign",  # the customer's click-to-sign page: a signed, expiring link
+            "contracts:sign_document",  # the contract PDF behind that same link
             "healthz",
             "set_language",
             "ui:login",

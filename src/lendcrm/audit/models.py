@@ -149,3 +149,51 @@ class AuditCheckpoint(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse("delete")
+
+
+class PendingAuditEvent(models.Model):
+    """An event committed together with its business change, not yet sealed into the chain.
+
+    High-volume writers (the pre-screen API) queue their event here instead of locking the
+    chain head until they commit; `audit.sealing` moves pending events into the chain in
+    batches, in id order, moments later (ADR 0013). Same columns as AuditEvent without the
+    chain's. A pending event is never changed; it is removed only once its sealed copy is in
+    the chain (on PostgreSQL a trigger checks that).
+    """
+
+    occurred_at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyManager()
+
+    class Meta:
+        verbose_name = _("待封存审计事件")
+        verbose_name_plural = _("待封存审计事件")
+        base_manager_name = "objects"
+
+    def __str__(self) -> str:
+        return f"pending {self.action} at {self.occurred_at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding or kwargs.get("update_fields") is not None:
+            _refuse("update")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("delete")

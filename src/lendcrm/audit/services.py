@@ -3,6 +3,10 @@
 Appends take the chain head's row lock until the caller's transaction ends, so record the
 event as the last step of a business operation: the lock is then held only briefly, and rows
 are always locked in the same order (business rows first, chain head last).
+
+High-volume writers use queue_event() instead: the event is stored in the caller's transaction
+without touching the chain head, and seal_pending_events() appends it to the chain moments
+after the commit (audit.sealing, ADR 0013).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from lendcrm.audit import sealing
 from lendcrm.audit.chain import (
     canonical_payload,
     clean_ip,
@@ -21,7 +26,12 @@ from lendcrm.audit.chain import (
     entry_hash,
     to_json_value,
 )
-from lendcrm.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
+from lendcrm.audit.models import (
+    AuditChainHead,
+    AuditCheckpoint,
+    AuditEvent,
+    PendingAuditEvent,
+)
 from lendcrm.audit.queries import EventFilters, count_events, newest_sequence
 from lendcrm.audit.redaction import mask_value, scrub_json, sensitive_fields_of
 from lendcrm.audit.verification import ChainBreak, ChainReport, verify_chain
@@ -34,10 +44,12 @@ __all__ = [
     "ChainReport",
     "ExportPlan",
     "diff_fields",
+    "queue_event",
     "record_change",
     "record_event",
     "record_events",
     "run_verification",
+    "seal_pending_events",
     "snapshot",
     "start_export",
     "verify_chain",
@@ -97,20 +109,107 @@ def record_events(events: Sequence[Mapping[str, Any]]) -> list[AuditEvent]:
     if not fields:
         return []
     with transaction.atomic(savepoint=False):
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        sequence, last_hash = head.sequence, head.last_hash
-        rows = []
-        for item in fields:
-            sequence += 1
-            digest = entry_hash(last_hash, canonical_payload(sequence=sequence, **item))
-            rows.append(
-                AuditEvent(sequence=sequence, prev_hash=last_hash, entry_hash=digest, **item)
-            )
-            last_hash = digest
-        # The model's manager refuses bulk writes to everyone else; this is the chain's writer.
-        created = models.QuerySet[AuditEvent](AuditEvent).bulk_create(rows)
-        AuditChainHead.objects.filter(pk=1).update(sequence=sequence, last_hash=last_hash)
+        return _append_locked(fields, head=_locked_head())
+
+
+def _locked_head() -> AuditChainHead:
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
+def _append_locked(
+    fields: Sequence[Mapping[str, Any]], *, head: AuditChainHead
+) -> list[AuditEvent]:
+    """Chain `fields` (event columns, database form) after the locked `head`."""
+    sequence, last_hash = head.sequence, head.last_hash
+    rows = []
+    for item in fields:
+        sequence += 1
+        digest = entry_hash(last_hash, canonical_payload(sequence=sequence, **item))
+        rows.append(AuditEvent(sequence=sequence, prev_hash=last_hash, entry_hash=digest, **item))
+        last_hash = digest
+    # The model's manager refuses bulk writes to everyone else; this is the chain's writer.
+    created = models.QuerySet[AuditEvent](AuditEvent).bulk_create(rows)
+    AuditChainHead.objects.filter(pk=1).update(sequence=sequence, last_hash=last_hash)
     return created
+
+
+def queue_event(
+    action: str,
+    *,
+    actor: Any = None,
+    target: models.Model | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> None:
+    """Store an event in the caller's transaction; it joins the chain shortly after commit.
+
+    For operations too frequent to serialise on the chain head's lock until they commit (one
+    pre-screen per API call). The event commits or rolls back with the caller's change, so
+    "every decision is audited" holds; it is sealed into the hash chain, in id order, by
+    seal_pending_events(), which a background sealer runs moments after the commit.
+    """
+    fields = _event_fields(
+        action,
+        actor=actor,
+        target=target,
+        object_type="",
+        object_id="",
+        changes=None,
+        metadata=metadata,
+        username="",
+        ip_address=None,
+        user_agent=None,
+    )
+    PendingAuditEvent(**fields).save()
+    transaction.on_commit(sealing.request_sealing, robust=True)
+
+
+PENDING_COLUMNS = (
+    "occurred_at",
+    "actor_id",
+    "actor_username",
+    "action",
+    "object_type",
+    "object_id",
+    "ip_address",
+    "user_agent",
+    "changes",
+    "metadata",
+)
+
+
+def seal_pending_events(*, batch_size: int = 500) -> int:
+    """Move every committed pending event into the chain, oldest first; returns how many.
+
+    Each batch is one transaction holding the chain head's lock only for its own few
+    statements. Events are hashed exactly as read back, so verification sees the same bytes.
+    """
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            count = _seal_batch(batch_size)
+        sealed += count
+        if count < batch_size:
+            return sealed
+
+
+def _seal_batch(batch_size: int) -> int:
+    head = _locked_head()
+    # Read after the head's lock is held: a concurrent sealer has finished and committed.
+    pending = list(
+        PendingAuditEvent.objects.order_by("id").values("id", *PENDING_COLUMNS)[:batch_size]
+    )
+    if not pending:
+        return 0
+    fields = [{name: row[name] for name in PENDING_COLUMNS} for row in pending]
+    for item in fields:
+        item["occurred_at"] = item["occurred_at"].astimezone(UTC)
+    _append_locked(fields, head=head)
+    # Sealed copies exist now, so the database lets the pending rows go (migration 0008).
+    models.QuerySet[PendingAuditEvent](PendingAuditEvent).filter(
+        pk__in=[row["id"] for row in pending]
+    ).delete()
+    return len(pending)
 
 
 def _with_defaults(event: Mapping[str, Any]) -> dict[str, Any]:
@@ -255,6 +354,7 @@ def run_verification(*, batch_size: int = 5000) -> ChainReport:
     The outcome is itself an audit event, so the log shows when it was last checked and with
     what result.
     """
+    seal_pending_events()  # what has been committed is checked too
     report = verify_chain(batch_size=batch_size)
     with transaction.atomic():
         verified_at = clock.now()

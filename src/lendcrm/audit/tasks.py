@@ -15,3 +15,9 @@ def verify_audit_chain_task() -> dict[str, object]:
         "checked": report.checked,
         "broken_at": broken.sequence if broken else None,
     }
+
+
+@shared_task
+def seal_audit_events_task() -> int:
+    """Seal every committed pending event into the chain (woken on commit, and every minute)."""
+    return services.seal_pending_events()

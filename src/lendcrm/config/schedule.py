@@ -11,6 +11,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "lendcrm.leads.tasks.reassign_overdue_leads_task",
         "schedule": crontab(minute="*/5"),
     },
+    "reviews-escalate-overdue": {  # 信审 SLA: overdue review tasks go to a review supervisor
+        "task": "lendcrm.reviews.tasks.escalate_overdue_reviews_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "sales-escalate-overdue-tasks": {  # overdue follow-up tasks go to the agent's manager
         "task": "lendcrm.sales.tasks.escalate_overdue_tasks_task",
         "schedule": crontab(minute="*/5"),
@@ -26,6 +30,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "audit-verify-chain": {  # walks the whole audit hash chain; a break is logged as an event
         "task": "lendcrm.audit.tasks.verify_audit_chain_task",
         "schedule": crontab(minute=30, hour=3),
+    },
+    "audit-seal-pending": {  # safety net: pending audit events whose wake-up was lost
+        "task": "lendcrm.audit.tasks.seal_audit_events_task",
+        "schedule": crontab(minute="*"),
     },
     "loans-payment-notices": {  # safety net: notices the webhook's wake-up did not reach
         "task": "lendcrm.loans.tasks.post_payment_notices_task",

@@ -17,5 +17,10 @@ urlpatterns = [
     path("loans/", include("lendcrm.loans.urls")),
     path("scoring/", include("lendcrm.scoring.urls")),
     path("decisions/", include("lendcrm.decisions.urls")),
+    path("applications/", include("lendcrm.applications.urls")),
+    path("documents/", include("lendcrm.documents.urls")),
+    path("approvals/", include("lendcrm.approvals.urls")),
+    path("contracts/", include("lendcrm.contracts.urls")),
+    path("reviews/", include("lendcrm.reviews.urls")),
     path("", include("lendcrm.ui.urls")),
 ]

@@ -71,6 +71,7 @@ def profile_context(request: HttpRequest, customer: Customer) -> dict[str, Any]:
         "addable_tags": [t for t in list_tags() if t.kind == TagKind.MANUAL and t.pk not in active],
         "can_tag": can(user, TAG_CAPABILITY),
         "can_edit": can(user, EDIT_CAPABILITY),
+        "can_apply": can(user, "applications.create"),
         "timeline": timeline,
         "timeline_more_url": f"{more_url}?cursor={timeline.next_cursor}"
         if timeline.next_cursor

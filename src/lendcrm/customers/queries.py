@@ -256,11 +256,18 @@ def get_bureau_report_for_user(user: Any, report_id: Any) -> BureauReport:
 
 
 def list_loans_for_customer(user: Any, customer: Customer) -> list[Any]:
-    """The customer's loan notes (借据) the user may see, newest first."""
-    from lendcrm.loans.models import Loan  # loans depend on customers
+    """The customer's loan notes (借据) the user may see, newest first, with their schedules."""
+    from django.db.models import Prefetch
+
+    from lendcrm.loans.models import Installment, Loan  # loans depend on customers
 
     rows = scoped(Loan.objects.filter(customer=customer), user)
-    return list(rows.select_related("product").order_by("-start_date", "-id")[:50])
+    schedule = Prefetch("installments", queryset=Installment.objects.order_by("period"))
+    return list(
+        rows.select_related("product")
+        .prefetch_related(schedule)
+        .order_by("-start_date", "-id")[:50]
+    )
 
 
 def get_real_estate_for_user(user: Any, customer_id: Any, item_id: Any) -> RealEstate:

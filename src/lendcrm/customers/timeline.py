@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from lendcrm.applications.queries import customer_applications
 from lendcrm.core import clock
+from lendcrm.core.bulk import insert_rows
 from lendcrm.core.errors import DomainError
 from lendcrm.core.masking import mask_id_number, mask_mobile
 from lendcrm.customers.choices import InteractionKind
@@ -133,13 +134,21 @@ def record_assignment_interactions(
     """
     now = clock.now()
     actor = actor if getattr(actor, "is_authenticated", False) else None
+    summaries: dict[tuple[int, str], str] = {}  # one text per (agent, reason), not per lead
+
+    def summary(lead: Any, reason: str) -> str:
+        key = (lead.owner_id, reason)
+        if key not in summaries:
+            summaries[key] = redact_summary(
+                _("分配给 %(agent)s（%(reason)s）")
+                % {"agent": _agent_name(lead), "reason": _label(AssignmentReason, reason)}
+            )
+        return summaries[key]
+
     rows = [
         Interaction(
             kind=InteractionKind.ASSIGNMENT,
-            summary=redact_summary(
-                _("分配给 %(agent)s（%(reason)s）")
-                % {"agent": _agent_name(lead), "reason": _label(AssignmentReason, reason)}
-            ),
+            summary=summary(lead, reason),
             occurred_at=lead.assigned_at or now,
             actor=actor,
             lead=lead,
@@ -150,7 +159,7 @@ def record_assignment_interactions(
         for lead, reason, _previous in made
         if lead.owner_id is not None
     ]
-    Interaction.objects.bulk_create(rows)
+    insert_rows(Interaction, rows)
     return len(rows)
 
 

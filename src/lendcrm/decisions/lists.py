@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db import connection
 
 from lendcrm.core import clock
 from lendcrm.core.cn_ids import (
@@ -73,20 +73,29 @@ class ListHits:
 
 def hits_for_indexes(indexes: Mapping[str, str]) -> ListHits:
     """One query: entries matching any (kind, index) pair that have not expired."""
-    pairs = [(k, v) for k, v in indexes.items() if v]
-    if not pairs:
+    wanted = {(k, v) for k, v in indexes.items() if v}
+    if not wanted:
         return ListHits()
-    match = Q()
-    for kind, index in pairs:
-        match |= Q(kind=kind, value_index=index)
-    now = clock.now()
-    rows = (
-        ListEntry.objects.filter(match)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .values_list("list_type", "kind")
-    )
     black: list[str] = []
     gray: list[str] = []
-    for list_type, kind in rows:
-        (black if list_type == ListType.BLACK else gray).append(kind)
+    for list_type, kind, index in _live_entries(sorted({v for _, v in wanted})):
+        if (kind, index) in wanted:
+            (black if list_type == ListType.BLACK else gray).append(kind)
     return ListHits(black=sorted(set(black)), gray=sorted(set(gray)))
+
+
+def _live_entries(value_indexes: list[str]) -> list[tuple[str, str, str]]:
+    """(list type, kind, index) of unexpired entries with these indexes.
+
+    Plain SQL on the value_index column's own index: asked on every pre-screen, and the ORM
+    spent more building the statement than the database spent answering it.
+    """
+    marks = ", ".join(["%s"] * len(value_indexes))
+    sql = (
+        f"SELECT list_type, kind, value_index FROM {ListEntry._meta.db_table}"  # noqa: S608
+        f" WHERE value_index IN ({marks}) AND (expires_at IS NULL OR expires_at > %s)"
+    )
+    now = connection.ops.adapt_datetimefield_value(clock.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*value_indexes, now])
+        return [(str(t), str(k), str(i)) for t, k, i in cursor.fetchall()]

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 InputValue = str | int | float | bool | None
 
@@ -23,7 +24,10 @@ class PreScreenIn(Schema):
     )
 
 
-class RuleResultOut(Schema):
+class RuleResultOut(BaseModel):
+    """A plain model: always built from the engine's dicts, never from ORM objects, so it skips
+    ninja's per-object attribute resolver (ten or more of these in every pre-screen answer)."""
+
     step: str
     rule_id: str
     hit: bool

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from lendcrm.audit.services import record_event
+from lendcrm.audit.services import queue_event, record_event
 from lendcrm.core import clock
 from lendcrm.core.errors import Conflict, DomainError, FieldProblem, PermissionDenied
 from lendcrm.decisions import lists, prescreen, queries
@@ -428,7 +428,9 @@ def pre_screen(
                 acting_user=acting_user,
                 product_code=product_code,
             )
-        record_event(
+        # Queued, not appended under the chain head's lock: the API answers many of these a
+        # second, and the event still commits with the record (ADR 0013).
+        queue_event(
             "decisions.pre_screened",
             actor=acting_user,
             target=record,

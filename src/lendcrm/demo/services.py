@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -141,6 +142,7 @@ def seed_demo(
 def ensure_references() -> References:
     """Demo users, org units, products and channels, created when missing, by natural key."""
     users = ensure_demo_users()
+    ensure_live_strategy(users)
     codes = OrgUnit.objects.values_list("code", "pk")
     return References(
         users={name: user.pk for name, user in users.items()},
@@ -148,6 +150,14 @@ def ensure_references() -> References:
         products=ensure_products(),
         channels=ensure_channels(),
     )
+
+
+def ensure_live_strategy(users: dict[str, Any]) -> None:
+    """The shipped default pre-screen strategy, live for every product, so that applications
+    submitted in the demo are decided: authored by one demo analyst, approved by the other."""
+    from lendcrm.decisions.seeding import seed_default_strategy
+
+    seed_default_strategy(maker=users["risk_analyst"], checker=users["risk_analyst2"])
 
 
 @transaction.atomic

@@ -9,14 +9,18 @@ generated role × route test fails until the route is declared here.
 
 from __future__ import annotations
 
+import importlib
 import re
 from functools import lru_cache
 from typing import Any, Final
 
+from lendcrm.identity.policy import AUTHENTICATED as AUTHENTICATED
+from lendcrm.identity.policy import PUBLIC as PUBLIC
 from lendcrm.identity.roles import can
 
-PUBLIC: Final = "public"
-AUTHENTICATED: Final = "authenticated"
+# Apps that declare their own routes in `<app>/access.py` (PAGE_POLICY and API_POLICY dicts,
+# same form as below), merged into the one table here.
+_APPS_WITH_OWN_POLICY: Final = ("applications", "documents", "approvals", "contracts", "reviews")
 
 PAGE_POLICY: dict[str, str] = {
     "healthz": PUBLIC,
@@ -163,6 +167,11 @@ API_POLICY: dict[tuple[str, str], str] = {
     ("POST", "api/v1/leads/{lead_id}/stage"): "sales.view",
 }
 
+
+for _app in _APPS_WITH_OWN_POLICY:
+    _declared = importlib.import_module(f"lendcrm.{_app}.access")
+    PAGE_POLICY.update(_declared.PAGE_POLICY)
+    API_POLICY.update(_declared.API_POLICY)
 
 DENIED_HEADER = "X-Lendcrm-Denied"  # set on refusals by the policy itself (not by a view)
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from lendcrm.identity.choices import DataScope, Role
+
+PUBLIC: Final = "public"  # a route anyone may call (it authenticates the caller itself, if at all)
+AUTHENTICATED: Final = "authenticated"  # any signed-in user
 
 ROLE_SCOPES: dict[Role, DataScope] = {
     Role.ADMIN: DataScope.ALL,
@@ -24,6 +29,13 @@ ROLE_SCOPES: dict[Role, DataScope] = {
 ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(
         {
+            "applications.create",
+            "applications.review",
+            "applications.assign",
+            "approvals.act",
+            "approvals.manage",
+            "contracts.view",
+            "contracts.manage",
             "customers.view",
             "customers.edit",
             "customers.tag",
@@ -47,6 +59,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     ),
     Role.SALES: frozenset(
         {
+            "applications.create",
+            "contracts.view",
             "customers.view",
             "customers.edit",  # profile, contacts, bureau upload, lead conversion (own scope)
             "customers.tag",
@@ -59,6 +73,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     ),
     Role.SALES_MANAGER: frozenset(
         {
+            "applications.create",
+            "contracts.view",
             "customers.view",
             "customers.edit",
             "customers.tag",
@@ -76,6 +92,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     ),
     Role.REVIEWER: frozenset(
         {
+            "applications.review",
+            "approvals.act",
+            "contracts.view",
             "customers.view",
             "applications.view",
             "customers.reveal",
@@ -86,6 +105,12 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     ),
     Role.REVIEW_SUPERVISOR: frozenset(
         {
+            "applications.review",
+            "applications.assign",
+            "approvals.act",
+            "contracts.view",
+            "contracts.manage",
+            "decisions.view",
             "customers.view",
             "applications.view",
             "reports.view",
@@ -95,9 +120,24 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
         }
     ),
     Role.REVIEW_DIRECTOR: frozenset(
-        {"customers.view", "applications.view", "reports.view", "loans.view", "loans.manage"}
+        {
+            "applications.review",
+            "applications.assign",
+            "approvals.act",
+            "approvals.manage",
+            "contracts.view",
+            "contracts.manage",
+            "decisions.view",
+            "customers.view",
+            "applications.view",
+            "reports.view",
+            "loans.view",
+            "loans.manage",
+        }
     ),
-    Role.COMMITTEE: frozenset({"customers.view", "applications.view"}),
+    Role.COMMITTEE: frozenset(
+        {"approvals.act", "contracts.view", "decisions.view", "customers.view", "applications.view"}
+    ),
     Role.RISK_ANALYST: frozenset(
         {
             "applications.view",
@@ -124,5 +164,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     ),
     Role.AGENCY: frozenset({"customers.view"}),
     Role.QA: frozenset({"customers.view"}),
-    Role.AUDITOR: frozenset({"audit.view", "reports.view", "export", "loans.view"}),
+    Role.AUDITOR: frozenset(
+        {
+            "applications.view",
+            "contracts.view",
+            "audit.view",
+            "reports.view",
+            "export",
+            "loans.view",
+        }
+    ),
 }

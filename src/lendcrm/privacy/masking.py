@@ -23,6 +23,10 @@ from lendcrm.privacy.queries import GrantKey, active_grant_expiries
 Masker = Callable[[str | None], str]
 
 
+def mask_entirely(value: str | None) -> str:
+    return "******" if value else ""
+
+
 @dataclass(frozen=True)
 class MaskingRule:
     """The sensitive fields of one model, the capability to reveal them and the audit prefix."""
@@ -57,6 +61,13 @@ POLICY: dict[str, MaskingRule] = {
         fields={"value": mask_identifier},
         reveal_capability="customers.reveal",
         audit_prefix="list_entry",
+    ),
+    # What OCR read off an ID card (name, number, address) as one JSON text: shown field by
+    # field, masked, by documents.panel; as a whole it is never displayed.
+    "documents.applicationdocument": MaskingRule(
+        fields={"ocr_data": mask_entirely},
+        reveal_capability="customers.reveal",
+        audit_prefix="document_ocr",
     ),
 }
 

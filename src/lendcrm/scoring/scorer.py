@@ -2,7 +2,9 @@
 
 A batch is vectorised: numeric bins by np.searchsorted on the split points, categories through
 a map built once per distinct value. One row is plain Python (bisect and dict look-ups), which
-is faster than numpy for a single applicant. Both add the variables' points in the card's order,
+is faster than numpy for a single applicant: an int or a text, the usual values, is binned
+inline from tables built with the card (points and reason-code shortfalls per bin), anything
+else by `bin_index`. Both add the variables' points in the card's order,
 starting from 0.0, exactly as optbinning's Scorecard.score() does, so the scores are
 bit-for-bit equal to it.
 """
@@ -22,6 +24,7 @@ import pandas as pd
 from lendcrm.scoring.card import CATEGORICAL, best_points, check_card, points_table
 
 MAX_REASON_CODES = 4
+_EXACT_INT = 2**53  # an int this small is its own float: bisecting it gives float()'s bin
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
@@ -71,6 +74,7 @@ class Scorer:
         self._special_array = np.asarray(
             [c for c in self.special_codes if isinstance(c, int | float)], dtype=np.float64
         )
+        self._row_plan = tuple(_row_plan(v, i) for i, v in enumerate(self.variables))
 
     @property
     def variable_names(self) -> list[str]:
@@ -98,13 +102,29 @@ class Scorer:
         total = 0.0
         points: dict[str, float] = {}
         bins: dict[str, int] = {}
-        for variable in self.variables:
-            index = self.bin_index(variable, row.get(variable.name))
-            bins[variable.name] = index
-            points[variable.name] = variable.points[index]
-            total += variable.points[index]
-        shortfalls = [(v.best - points[v.name], i) for i, v in enumerate(self.variables)]
-        adverse = sorted((s for s in shortfalls if s[0] > 0), key=lambda s: (-s[0], s[1]))
+        adverse: list[tuple[float, int]] = []
+        specials = self.special_codes
+        get = row.get
+        for variable, name, numeric, splits, categories, special, table, gaps in self._row_plan:
+            value: Any = get(name)
+            kind = type(value)
+            if kind is int and numeric and -_EXACT_INT < value < _EXACT_INT:
+                index = special if value in specials else bisect.bisect_right(splits, value)
+            elif kind is str and not numeric:
+                if value in specials:
+                    index = special
+                else:
+                    index = categories.get(value, variable.unknown_index)
+            else:
+                index = self.bin_index(variable, value)
+            bins[name] = index
+            point = table[index]
+            points[name] = point
+            total += point
+            gap = gaps[index]
+            if gap is not None:
+                adverse.append(gap)
+        adverse.sort()  # largest shortfall first, then card order
         reasons = [self.variables[i].name for _, i in adverse[:MAX_REASON_CODES]]
         return RowScore(total + self.score_offset, points, bins, reasons)
 
@@ -198,6 +218,36 @@ def _compile(variable: Mapping[str, Any]) -> CompiledVariable:
         categories={str(k): int(i) for k, i in (variable.get("categories") or {}).items()},
         points=tuple(points_table(dict(variable))),
         best=best_points(dict(variable)),
+    )
+
+
+_RowPlan = tuple[
+    CompiledVariable,
+    str,
+    bool,
+    tuple[float, ...],
+    Mapping[str, int],
+    int,
+    tuple[float, ...],
+    tuple[tuple[float, int] | None, ...],
+]
+
+
+def _row_plan(variable: CompiledVariable, position: int) -> _RowPlan:
+    """What score_row needs of a variable; per bin, (-shortfall, position) when it is adverse."""
+    gaps = []
+    for point in variable.points:
+        shortfall = variable.best - point
+        gaps.append((-shortfall, position) if shortfall > 0 else None)
+    return (
+        variable,
+        variable.name,
+        not variable.is_categorical,
+        variable.splits,
+        variable.categories,
+        variable.special_index,
+        variable.points,
+        tuple(gaps),
     )
 
 

@@ -63,14 +63,6 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "acquisition",
         "people",
     ),
-    NavItem(
-        "applications",
-        pgettext_lazy("navigation", "进件"),
-        "applications:list",
-        "applications.view",
-        "review",
-        "file-earmark-text",
-    ),
     NavItem("sales_tasks", _("我的任务"), "sales:tasks", "sales.view", "acquisition", "list-check"),
     NavItem("sales_board", _("销售看板"), "sales:board", "sales.view", "acquisition", "kanban"),
     NavItem(
@@ -105,6 +97,41 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem(
         "sales_settings", _("销售设置"), "sales:settings", "sales.manage", "acquisition", "sliders"
+    ),
+    NavItem(
+        "applications",
+        pgettext_lazy("navigation", "进件"),
+        "applications:list",
+        "applications.view",
+        "review",
+        "file-earmark-text",
+    ),
+    NavItem(
+        "review_queue", _("信审队列"), "reviews:queue", "applications.review", "review", "inboxes"
+    ),
+    NavItem(
+        "approval_tasks",
+        _("我的审批"),
+        "approvals:tasks",
+        "approvals.act",
+        "review",
+        "check2-square",
+    ),
+    NavItem(
+        "review_rules",
+        _("信审分配规则"),
+        "reviews:rules",
+        "applications.assign",
+        "review",
+        "diagram-3",
+    ),
+    NavItem(
+        "approval_settings",
+        _("审批流配置"),
+        "approvals:settings",
+        "approvals.manage",
+        "review",
+        "sliders",
     ),
     NavItem("loans", _("授信与借据"), "loans:lines", "loans.view", "post_loan", "wallet2"),
     NavItem("scoring", _("评分卡"), "scoring:versions", "scoring.view", "risk", "clipboard-data"),

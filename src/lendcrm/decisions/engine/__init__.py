@@ -1,4 +1,6 @@
-"""The decision engine: our strategy document, compiled to JDM graphs evaluated by zen-engine.
+"""The decision engine: our strategy document, every cell of it evaluated by zen-engine.
+
+Each segment is compiled cell by cell (the fast path) and as a JDM graph (the reference).
 
 Callers use `compile_strategy()` and `CompiledStrategy.evaluate()` only, so the evaluator
 behind them can be replaced.

@@ -1,44 +1,67 @@
 """A strategy document compiled once, evaluated many times with a full trace.
 
-Compilation turns the steps into as few JDM graphs as possible (precompiled
-`ZenDecisionContent`, served to one `ZenEngine` by a loader), because each zen call costs a
-fixed overhead plus the conversion of its input. When the scorecard reads only declared inputs
-it is scored first, in Python with `scoring.scorer`, and every table and expression runs in ONE
-graph evaluation; when it reads derived features the steps before it and after it are two
-graphs. Velocity and aggregate features are computed by the caller and passed in as inputs.
+Compilation splits the steps into as few segments as possible. When the scorecard reads only
+declared inputs it is scored first, in Python with `scoring.scorer`, and every table and
+expression is ONE segment; when it reads derived features the steps before it and after it are
+two. Velocity and aggregate features are computed by the caller and passed in as inputs.
 
-The output uses only ints, strings, booleans, None, lists and dicts: fractional numbers become
-decimal strings, so that a stored output compares bit for bit with a replay.
+Each segment is compiled twice. The reference is a JDM graph (precompiled `ZenDecisionContent`
+served to one `ZenEngine`), evaluated by zen in one call. The fast path (`tables.FastSegment`)
+compiles every cell and expression with zen once and walks the tables in Python, which avoids
+converting the whole context for every call. Both give the same results, which the differential
+tests check; an input outside what the fast path handles, and any failing expression, is
+evaluated with the graph, so that its error is the graph's own.
+
+The output uses only ints, strings, booleans, None, lists and dicts (see `trace`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import zen
 
+from lendcrm.decisions.engine.cells import Unsupported
 from lendcrm.decisions.engine.definition import (
     DECISION_MATRIX,
     EXPRESSIONS,
     HARD_RULES,
-    RULE_ID_FIELD,
     SCORE_FIELD,
     SCORECARD,
     check_definition,
 )
 from lendcrm.decisions.engine.jdm import build_graph
-from lendcrm.scoring.scorer import MAX_REASON_CODES, Scorer
+from lendcrm.decisions.engine.tables import FastSegment
+from lendcrm.decisions.engine.trace import (
+    DATA_INCOMPLETE,
+    EVALUATION_ERROR,
+    NO_MATRIX_MATCH,
+    TraceBuilder,
+    decimal_text,
+    money,
+    plain,
+)
+from lendcrm.scoring.scorer import RowScore, Scorer
 
-DATA_INCOMPLETE = "DATA_INCOMPLETE"
-EVALUATION_ERROR = "EVALUATION_ERROR"
-NO_MATRIX_MATCH = "NO_MATRIX_MATCH"
-CENT = Decimal("0.01")
-_SEVERITY = {"approve": 0, "manual_review": 1, "decline": 2}
+__all__ = [
+    "DATA_INCOMPLETE",
+    "EVALUATION_ERROR",
+    "NO_MATRIX_MATCH",
+    "CompileError",
+    "CompiledStrategy",
+    "InputRejected",
+    "InputSpec",
+    "decimal_text",
+    "money",
+    "plain",
+]
+_I64 = 2**63
+_EXACT_KINDS: dict[str, type] = {"number": int, "string": str, "boolean": bool}
 
 
 class CompileError(ValueError):
@@ -70,8 +93,13 @@ class _Segment:
 
 class CompiledStrategy:
     def __init__(
-        self, definition: Mapping[str, Any], *, cards: Mapping[int, Mapping[str, Any]]
+        self,
+        definition: Mapping[str, Any],
+        *,
+        cards: Mapping[int, Mapping[str, Any]],
+        reference: bool = False,
     ) -> None:
+        """`reference=True` always evaluates the zen graph (the fast path's yardstick)."""
         document = check_definition(definition)
         self.inputs = tuple(
             InputSpec(
@@ -101,14 +129,36 @@ class CompiledStrategy:
             s.key: zen.ZenDecisionContent(build_graph(s.steps)) for s in self.segments
         }
         self._engine = zen.ZenEngine({"loader": self._contents.__getitem__})
-        self._tables = {
-            s["key"]: (s["type"], tuple(r["_id"] for r in s["table"]["rules"]))
-            for s in steps
-            if s["type"] in (HARD_RULES, DECISION_MATRIX)
-        }
         self._feature_keys = tuple(
             e["key"] for s in steps if s["type"] == EXPRESSIONS for e in s["expressions"]
         )
+        self._trace = TraceBuilder(
+            [
+                (s["key"], s["type"], tuple(r["_id"] for r in s["table"]["rules"]))
+                for s in steps
+                if s["type"] in (HARD_RULES, DECISION_MATRIX)
+            ],
+            self._feature_keys,
+            self.scorer,
+        )
+        self._specs = tuple((spec, spec.name, _EXACT_KINDS.get(spec.type)) for spec in self.inputs)
+        self.reference = reference
+        self._fast = None if reference else self._fast_segments()
+        self._score_first = (
+            self.scorer.score_row if self.scorer is not None and self.score_first else None
+        )
+
+    def _fast_segments(self) -> dict[str, FastSegment] | None:
+        names = frozenset(
+            {spec.name for spec in self.inputs} | set(self._feature_keys) | {SCORE_FIELD}
+        )
+        tables = {table[0] for table in self._trace.tables}
+        if tables & set(self._feature_keys):  # zen's merge of the two decides which one wins
+            return None
+        try:
+            return {s.key: FastSegment(s.steps, names) for s in self.segments}
+        except Unsupported:
+            return None
 
     def _segments(self, steps: list[Mapping[str, Any]]) -> tuple[_Segment, ...]:
         graph_steps = [s for s in steps if s["type"] != SCORECARD]
@@ -133,177 +183,121 @@ class CompiledStrategy:
         Raises InputRejected naming the field for a wrong type, or for a missing required
         input whose on_missing is `reject`.
         """
+        values, missing, _ = self._prepare(raw)
+        return values, missing
+
+    def _prepare(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], bool]:
+        """prepare_inputs, and whether the fast path may evaluate the values (`_zen_safe`)."""
         values: dict[str, Any] = {}
         missing: list[str] = []
-        for spec in self.inputs:
-            value = raw.get(spec.name)
+        safe = True
+        get = raw.get
+        for spec, name, wanted in self._specs:
+            value: Any = get(name)
             kind = type(value)
-            if not (kind is int and spec.type == "number") and not (
-                kind is str and spec.type == "string"
-            ):
+            if kind is wanted:  # an int number, a str string or a bool boolean: kept as it is
+                if kind is int:
+                    if not -_I64 <= value < _I64:
+                        safe = False
+                elif kind is str and not value.isascii() and not _zen_safe((value,)):
+                    safe = False
+            else:
                 value = _coerce(spec, value)
-            if value is None and spec.required:
-                if spec.on_missing == "reject":
-                    raise InputRejected(spec.name, "is required")
-                missing.append(spec.name)
-            values[spec.name] = value
-        return values, missing
+                if value is None:
+                    if spec.required:
+                        if spec.on_missing == "reject":
+                            raise InputRejected(name, "is required")
+                        missing.append(name)
+                elif safe:
+                    safe = _zen_safe((value,))
+            values[name] = value
+        return values, missing, safe
 
     # Evaluation -----------------------------------------------------------------------------
     def evaluate(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """The complete, JSON-ready result for one applicant (see module docstring)."""
-        context, missing = self.prepare_inputs(raw)
+        context, missing, safe = self._prepare(raw)
+        if self._fast is not None and safe:
+            try:
+                return self._evaluate(context, missing, self._fast_results)
+            except Unsupported:
+                context, missing = self.prepare_inputs(raw)
+        return self._evaluate(context, missing, self._graph_results)
+
+    def _evaluate(
+        self, context: dict[str, Any], missing: list[str], segment_results: _SegmentResults
+    ) -> dict[str, Any]:
         results: dict[str, Any] = {}
         error = ""
-        score_result = None
+        score_result: RowScore | None = None
         try:
-            if self.score_first and self.scorer is not None:
-                score_result = self.scorer.score_row(context)
+            if self._score_first is not None:
+                score_result = self._score_first(context)
                 context[SCORE_FIELD] = score_result.score
             for segment in self.segments:
                 if segment.key == "after" and self.scorer is not None:
                     score_result = self.scorer.score_row({**context, **results})
                     context[SCORE_FIELD] = score_result.score
-                merged = {**context, **_features(results, self._feature_keys)}
-                results.update(self._engine.evaluate(segment.key, merged)["result"])
+                merged = (
+                    {**context, **_features(results, self._feature_keys)} if results else context
+                )
+                results.update(segment_results(segment.key, merged))
         except (RuntimeError, ValueError) as exc:
             error = str(exc).split("\n", 1)[0][:300]
-        return self._output(results, score_result, missing, error)
+        return self._trace.output(results, score_result, missing, error)
 
-    def _output(
-        self, results: Mapping[str, Any], score_result: Any, missing: list[str], error: str
-    ) -> dict[str, Any]:
-        rule_results: list[dict[str, Any]] = []
-        declines: list[str] = []
-        reviews: list[str] = []
-        matrix: dict[str, Any] | None = None
-        for key, (kind, rule_ids) in self._tables.items():
-            found = results.get(key)
-            if kind == HARD_RULES:
-                hits = {h[RULE_ID_FIELD]: h for h in found or () if isinstance(h, dict)}
-                for rule_id in rule_ids:
-                    hit = hits.get(rule_id)
-                    outputs = _plain_outputs(hit)
-                    rule_results.append(
-                        {
-                            "step": key,
-                            "rule_id": rule_id,
-                            "hit": hit is not None,
-                            "outputs": outputs,
-                        }
-                    )
-                    if hit is not None:
-                        bucket = declines if outputs.get("action") == "decline" else reviews
-                        bucket.append(str(outputs.get("reason_code", rule_id)))
-            elif isinstance(found, dict) and found.get(RULE_ID_FIELD) is not None:
-                matrix = _plain_outputs(found)
-                rule_results.append(
-                    {"step": key, "rule_id": found[RULE_ID_FIELD], "hit": True, "outputs": matrix}
-                )
-        return _assemble(
-            rule_results=rule_results,
-            declines=declines,
-            reviews=reviews,
-            matrix=matrix,
-            score_result=score_result,
-            missing=missing,
-            error=error,
-            features={k: plain(results[k]) for k in self._feature_keys if k in results},
-        )
+    def _graph_results(self, key: str, merged: dict[str, Any]) -> Mapping[str, Any]:
+        result: Mapping[str, Any] = self._engine.evaluate(key, merged)["result"]
+        return result
+
+    def _fast_results(self, key: str, merged: dict[str, Any]) -> Mapping[str, Any]:
+        assert self._fast is not None
+        score = merged.get(SCORE_FIELD)
+        if score is not None and not _zen_safe_score(score):
+            raise Unsupported("score")
+        try:
+            return self._fast[key].evaluate(merged)
+        except Exception as exc:  # the graph reports it, in its own words
+            raise Unsupported(str(exc)) from exc
 
 
-def _assemble(
-    *,
-    rule_results: list[dict[str, Any]],
-    declines: list[str],
-    reviews: list[str],
-    matrix: dict[str, Any] | None,
-    score_result: Any,
-    missing: list[str],
-    error: str,
-    features: dict[str, Any],
-) -> dict[str, Any]:
-    score_reasons: list[str] = list(score_result.reason_codes) if score_result else []
-    decisive: list[str] = list(declines)
-    if missing:
-        decisive.append(DATA_INCOMPLETE)
-    if error:
-        decisive.append(EVALUATION_ERROR)
-    decisive += reviews
-    outcome = "decline" if declines else "approve"
-    if outcome != "decline" and (missing or error or reviews):
-        outcome = "manual_review"
-    matrix_outcome = str(matrix.get("outcome")) if matrix else "manual_review"
-    if not matrix and not error:
-        decisive.append(NO_MATRIX_MATCH)
-    if matrix and matrix.get("reason_code"):
-        decisive.append(str(matrix["reason_code"]))
-    if _SEVERITY.get(matrix_outcome, 1) > _SEVERITY[outcome]:
-        outcome = matrix_outcome
-    approved = outcome == "approve" and matrix is not None
-    reason_codes = list(dict.fromkeys(decisive + score_reasons))[:MAX_REASON_CODES]
-    return {
-        "outcome": outcome,
-        "limit": money(matrix.get("limit")) if approved and matrix else None,
-        "pricing_tier": str(matrix.get("pricing_tier") or "") if approved and matrix else "",
-        "reason_codes": reason_codes,
-        "rule_results": rule_results,
-        "features": features,
-        "score": decimal_text(score_result.score) if score_result else None,
-        "score_points": (
-            {k: decimal_text(v) for k, v in score_result.points.items()} if score_result else {}
-        ),
-        "score_reason_codes": score_reasons,
-        "missing": missing,
-        "error": error,
-    }
+_SegmentResults = Callable[[str, dict[str, Any]], Mapping[str, Any]]
+
+
+def _zen_safe(values: Iterable[Any]) -> bool:
+    """Values the fast path hands to zen exactly as a graph evaluation would.
+
+    Ints outside 64 bits, floats written with an exponent or with more places than zen's
+    decimals hold, and text Python cannot encode are left to the graph (which may refuse them).
+    """
+    for value in values:
+        kind = type(value)
+        if kind is int:
+            if not -_I64 <= value < _I64:
+                return False
+        elif kind is float:
+            if value and not 1e-4 <= abs(value) < 1e15:
+                return False
+        elif kind is str:
+            if not value.isascii():
+                try:
+                    value.encode()
+                except UnicodeEncodeError:
+                    return False
+        elif value is not None and kind is not bool:
+            return False
+    return True
+
+
+def _zen_safe_score(score: Any) -> bool:
+    """_zen_safe for one value, without building a tuple for the usual float."""
+    if type(score) is float:
+        return not score or 1e-4 <= abs(score) < 1e15
+    return _zen_safe((score,))
 
 
 def _features(results: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
     return {k: results[k] for k in keys if k in results}
-
-
-def _plain_outputs(hit: Mapping[str, Any] | None) -> dict[str, Any]:
-    if not hit:
-        return {}
-    return {k: plain(v) for k, v in hit.items() if k != RULE_ID_FIELD}
-
-
-def plain(value: Any) -> Any:
-    """JSON-stable: fractional numbers as decimal strings, containers walked."""
-    if isinstance(value, bool) or value is None or isinstance(value, int | str):
-        return value
-    if isinstance(value, float | Decimal):
-        return decimal_text(value)
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return str(value)
-
-
-def decimal_text(value: float | Decimal) -> str:
-    """Plain decimal notation of the shortest repr (no exponent), trailing zeros dropped."""
-    if isinstance(value, float):
-        text = repr(value)
-        if "e" not in text and "n" not in text:
-            return text[:-2] if text.endswith(".0") else text
-        if not math.isfinite(value):
-            return text
-        value = Decimal(text)
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def money(value: Any) -> str | None:
-    """A limit as a string with two decimals, rounded half up; None when not a number."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return str(number.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def _coerce(spec: InputSpec, value: Any) -> Any:

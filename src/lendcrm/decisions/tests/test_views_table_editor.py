@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from lendcrm.decisions.forms import (
+from lendcrm.decisions.strategy_steps import (
+    expressions_from_text,
+    expressions_to_text,
+    inputs_from_post,
+)
+from lendcrm.decisions.table_grid import (
     CellError,
     apply_operation,
     content_from_grid,
     error_map,
-    expressions_from_text,
-    expressions_to_text,
     grid_from_content,
     grid_from_post,
-    inputs_from_post,
     validate_grid,
 )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lendcrm.core import clock
@@ -31,6 +33,25 @@ def test_a_valid_token_authenticates_and_records_its_use(sales_user: User) -> No
     assert response.json()["username"] == "sales1"
     issued.token.refresh_from_db()
     assert issued.token.last_used_at is not None
+
+
+def test_last_used_is_written_at_most_once_a_minute(
+    sales_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = token_for(sales_user)
+    start = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: start)
+    Client().get(ME, headers=_bearer(issued.plaintext))
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=59))
+
+    with CaptureQueriesContext(connection) as within_a_minute:
+        Client().get(ME, headers=_bearer(issued.plaintext))
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=61))
+    Client().get(ME, headers=_bearer(issued.plaintext))
+
+    assert not [q for q in within_a_minute.captured_queries if "UPDATE" in q["sql"]]
+    issued.token.refresh_from_db()
+    assert issued.token.last_used_at == start + timedelta(seconds=61)
 
 
 def test_an_expired_token_is_rejected_with_json_and_audited(sales_user: User) -> None:

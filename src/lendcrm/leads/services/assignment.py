@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lendcrm.audit.services import record_event
 from lendcrm.core import clock
+from lendcrm.core.bulk import insert_rows
 from lendcrm.core.errors import DomainError
 from lendcrm.customers.timeline import record_assignment_interactions
 from lendcrm.identity.models import User
@@ -133,7 +134,7 @@ def record_assignments(
         )
         if reason in _RULE_REASONS:
             totals[agent_id] += 1
-    LeadAssignment.objects.bulk_create(rows)
+    insert_rows(LeadAssignment, rows)
     for agent_id, n in totals.items():
         AssignmentMember.objects.filter(rule=rule, agent_id=agent_id).update(
             assigned_total=F("assigned_total") + n

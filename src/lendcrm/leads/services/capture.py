@@ -6,21 +6,21 @@ imports run at the same speed per lead. Every item gets exactly one outcome.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.db.models import Model, Q, signals
+from django.db import connection, transaction
+from django.db.models import Q, signals
 from django.db.models.base import ModelState
-from psycopg import sql
 
 from lendcrm.audit.services import record_event
 from lendcrm.core import clock
+from lendcrm.core.bulk import insert_rows
 from lendcrm.core.errors import FieldProblem
-from lendcrm.core.fields import BlindIndexField, EncryptedTextField, index_value
+from lendcrm.core.fields import BlindIndexField, index_value
 from lendcrm.customers.models import Customer
 from lendcrm.leads.choices import AssignmentReason, BlacklistKind, CaptureOutcome
 from lendcrm.leads.cleaning import CleanLead, LeadInput, clean_lead
@@ -36,7 +36,6 @@ from lendcrm.leads.transitions import mark_invalid_on_arrival
 
 DEDUPE_LOCK = 0x1EAD5  # serialises dedupe between concurrent captures on PostgreSQL
 _LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limits
-COPY_FROM = 200  # batches this large are inserted with COPY on PostgreSQL
 
 
 @dataclass
@@ -217,86 +216,8 @@ def _save(
 
 
 def insert_leads(leads: list[Lead], *, indexed: bool = False) -> None:
-    """bulk_create, or on PostgreSQL a COPY of the very values bulk_create would send.
-
-    `indexed`: the caller set the leads' blind indexes from their current values, so the COPY
-    takes them as they are instead of computing each HMAC a second time.
-    """
-    if connection.vendor != "postgresql" or len(leads) < COPY_FROM:
-        Lead.objects.bulk_create(leads)
-        return
-    fields = [f for f in Lead._meta.concrete_fields if not f.primary_key]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Lead._meta.db_table, len(leads)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(Lead._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(c) for c in ["id", *(str(f.column) for f in fields)]),
-    )
-    to_row = copy_row_builder(fields, indexed=indexed)
-    raw = connection.connection
-    assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for pk, lead in zip(ids, leads, strict=True):
-            copy.write_row([pk, *to_row(lead)])
-            lead.pk = pk
-            lead._state.adding = False
-
-
-# Columns whose value on PostgreSQL is the attribute itself: for these get_db_prep_save only
-# re-validates a value of the right type (a str, bool, int, Decimal or aware datetime) and
-# returns it unchanged, through several calls per column: the largest per-row cost of the COPY.
-_PLAIN_FIELDS = (
-    models.BooleanField,
-    models.CharField,
-    models.DecimalField,
-    models.ForeignKey,
-    models.IntegerField,
-    models.TextField,
-    models.DateTimeField,
-)
-
-
-def copy_row_builder(
-    fields: Sequence[models.Field[Any, Any]], *, indexed: bool = False
-) -> Callable[[Model], list[Any]]:
-    """A function giving an unsaved instance's COPY values, equal to bulk_create's.
-
-    Plain columns are read as they are; encrypted columns are encrypted by their field's
-    get_prep_value; auto_now(_add) timestamps take their pre_save value; blind indexes are
-    computed by their pre_save unless `indexed`; a column type not listed above goes through
-    the field's own pre_save and get_db_prep_save.
-    """
-    plain, encrypted, stamped, full = 0, 1, 2, 3
-
-    def kind(f: models.Field[Any, Any]) -> int:
-        if isinstance(f, EncryptedTextField):
-            return encrypted
-        if isinstance(f, BlindIndexField):
-            return plain if indexed else full
-        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-            return stamped  # pre_save sets and returns timezone.now(), aware
-        return plain if isinstance(f, _PLAIN_FIELDS) else full
-
-    steps = [(f.attname, f, kind(f)) for f in fields]
-
-    def to_row(instance: Model) -> list[Any]:
-        values = instance.__dict__
-        return [
-            values[attname]
-            if how == plain
-            else f.get_prep_value(values[attname])
-            if how == encrypted
-            else f.pre_save(instance, True)
-            if how == stamped
-            else f.get_db_prep_save(f.pre_save(instance, True), connection)
-            for attname, f, how in steps
-        ]
-
-    return to_row
+    """Insert new leads (COPY on PostgreSQL for large batches); see `core.bulk.insert_rows`."""
+    insert_rows(Lead, leads, indexed=indexed)
 
 
 def _match_of(original: Lead) -> _Match:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lendcrm.core import clock
+from lendcrm.customers.choices import InteractionKind
+from lendcrm.customers.models import Interaction
 from lendcrm.customers.tests.factories import UserFactory
 from lendcrm.identity.choices import Role
 from lendcrm.identity.models import User
@@ -18,6 +20,8 @@ from lendcrm.leads.models import AssignmentMember, AssignmentRule, Channel, Lead
 from lendcrm.leads.services.assignment import reassign_leads, reassign_overdue_leads
 from lendcrm.leads.services.capture import capture_leads
 from lendcrm.leads.tests.helpers import lead_input
+from lendcrm.sales.choices import TaskKind
+from lendcrm.sales.models import FollowUpTask
 
 NOON = time(12, 0)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -175,3 +179,29 @@ def test_the_sla_reassignment_runs_periodically() -> None:
     entry = BEAT_SCHEDULE["leads-reassign-overdue"]
 
     assert entry["task"] == tasks.reassign_overdue_leads_task.name
+
+
+@pytest.mark.django_db
+def test_a_large_batch_writes_every_assignment_task_and_timeline_event(
+    channel: Channel, rule: AssignmentRule, agents: list[User]
+) -> None:
+    # 250 leads: above the size from which PostgreSQL takes the COPY path for every writer.
+    AssignmentMember.objects.filter(rule=rule).update(max_open_leads=1000)
+
+    results = capture_leads(channel, [lead_input(n) for n in range(250)])
+
+    leads = {lead.pk: lead for lead in Lead.objects.filter(pk__in=[r.lead_id for r in results])}
+    assert Counter(lead.owner_id for lead in leads.values()) == {a.pk: 125 for a in agents}
+    history = list(LeadAssignment.objects.filter(lead__in=leads))
+    assert sorted(h.lead_id for h in history) == sorted(leads)
+    assert all(h.agent_id == leads[h.lead_id].owner_id for h in history)
+    assert all(h.reason == AssignmentReason.ARRIVAL and h.created_at for h in history)
+    tasks = list(FollowUpTask.objects.filter(lead__in=leads, kind=TaskKind.FIRST_CALL))
+    assert sorted(t.lead_id for t in tasks) == sorted(leads)
+    for task in tasks:
+        lead = leads[task.lead_id]
+        assert task.assignee_id == lead.owner_id
+        assert task.due_at == lead.assigned_at + timedelta(minutes=task.rule.due_minutes)
+    events = Interaction.objects.filter(lead__in=leads, kind=InteractionKind.ASSIGNMENT)
+    assert sorted(e.lead_id for e in events) == sorted(leads)
+    assert all(e.owner_id == leads[e.lead_id].owner_id for e in events)

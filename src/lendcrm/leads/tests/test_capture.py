@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from lendcrm.core import clock
+from lendcrm.core.bulk import copy_row_builder
 from lendcrm.core.cn_ids import id_check_char
 from lendcrm.core.crypto import decrypt
 from lendcrm.core.fields import EncryptedTextField
@@ -16,12 +17,7 @@ from lendcrm.customers.tests.factories import CustomerFactory, valid_id_number, 
 from lendcrm.leads.choices import BlacklistKind, CaptureOutcome, LeadStatus
 from lendcrm.leads.cleaning import CleanLead, clean_lead
 from lendcrm.leads.models import Channel, Lead, LeadBlacklist, ScreeningRule
-from lendcrm.leads.services.capture import (
-    _LeadMaker,
-    capture_leads,
-    copy_row_builder,
-    lead_index,
-)
+from lendcrm.leads.services.capture import _LeadMaker, capture_leads, lead_index
 from lendcrm.leads.tests.helpers import lead_input
 
 pytestmark = pytest.mark.django_db

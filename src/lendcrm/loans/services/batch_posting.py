@@ -26,7 +26,7 @@ from django.db.models import Count, Q
 
 from lendcrm.audit.services import record_events
 from lendcrm.core import clock
-from lendcrm.core.bulk import update_rows
+from lendcrm.core.bulk import insert_rows, update_rows
 from lendcrm.core.money import ZERO, to_money
 from lendcrm.loans.allocation import Allocation, allocate, parse_order
 from lendcrm.loans.buckets import bucket_for
@@ -342,7 +342,7 @@ def _move_loan(loan: Loan, to: LoanStatus, dpd: int, bucket: str, paid_off_on: d
 def _write(plan: _Plan) -> None:
     if not plan.payments:
         return
-    Payment.objects.bulk_create(plan.payments)
+    insert_rows(Payment, plan.payments)
     entries = [
         JournalEntry(
             loan=entry.loan,
@@ -352,13 +352,16 @@ def _write(plan: _Plan) -> None:
         )
         for entry in plan.entries
     ]
-    JournalEntry.objects.bulk_create(entries)
-    JournalLine.objects.bulk_create(
-        JournalLine(
-            entry=row, loan=entry.loan, account=leg.account, debit=leg.debit, credit=leg.credit
-        )
-        for row, entry in zip(entries, plan.entries, strict=True)
-        for leg in entry.legs
+    insert_rows(JournalEntry, entries)
+    insert_rows(
+        JournalLine,
+        [
+            JournalLine(
+                entry=row, loan=entry.loan, account=leg.account, debit=leg.debit, credit=leg.credit
+            )
+            for row, entry in zip(entries, plan.entries, strict=True)
+            for leg in entry.legs
+        ],
     )
     update_rows(Installment, list(plan.installments.values()), ["status", "paid_on", *PAID_FIELDS])
     update_rows(Loan, list(plan.loans.values()), LOAN_FIELDS)

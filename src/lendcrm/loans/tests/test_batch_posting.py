@@ -11,6 +11,7 @@ import pytest
 
 from lendcrm.audit.models import AuditEvent
 from lendcrm.audit.services import verify_chain
+from lendcrm.core import bulk
 from lendcrm.loans.choices import LoanStatus, PaymentSource, RepaymentMethod
 from lendcrm.loans.models import CreditLine, Installment, JournalLine, Loan, Payment
 from lendcrm.loans.services.batch_posting import BatchPayment, post_batch
@@ -85,7 +86,12 @@ def state_of(loan: Loan) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_batches_leave_every_loan_as_posting_one_by_one_does(seed: int) -> None:
+@pytest.mark.parametrize("copy_every_batch", [False, True], ids=["insert", "copy"])
+def test_batches_leave_every_loan_as_posting_one_by_one_does(
+    seed: int, copy_every_batch: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if copy_every_batch:  # large batches write by COPY on PostgreSQL: make these small ones too
+        monkeypatch.setattr(bulk, "COPY_FROM", 1)
     rng = random.Random(seed)
     pairs = twin_loans(rng, 8)
     run_end_of_day(date(2025, 4, 20))  # some loans due or overdue, with penalty accrued

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from lendcrm.audit.services import record_event
 from lendcrm.core import clock
+from lendcrm.core.bulk import insert_rows
 from lendcrm.identity.models import User
 from lendcrm.leads.choices import LeadStatus
 from lendcrm.leads.models import Lead
@@ -75,7 +76,7 @@ def create_tasks_on_assignment(leads: Sequence[Lead], *, now: datetime | None = 
                 kind = TaskKind.FOLLOW_UP
             due = (lead.assigned_at or now) + timedelta(minutes=rule.due_minutes)
             tasks.append(_new_task(lead, kind=kind, due_at=due, rule=rule))
-    FollowUpTask.objects.bulk_create(tasks)
+    insert_rows(FollowUpTask, tasks)
     return len(tasks)
 
 

@@ -153,3 +153,49 @@ def test_any_values_score_like_optbinning_in_batch_and_one_row_at_a_time(
     scorer = Scorer(card)
     assert np.array_equal(scorer.score_batch({c: frame[c].to_numpy() for c in frame}), expected)
     assert [scorer.score_row(r).score for r in rows] == expected.tolist()
+
+
+AWKWARD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -999,
+    -999.0,
+    1,
+    22,
+    3000,
+    2**53 - 1,
+    2**53,
+    2**53 + 1,
+    -(2**53) - 1,
+    10**30,
+    0.5,
+    float("nan"),
+    float("inf"),
+    "",
+    "3000",
+    "-999",
+    "abc",
+    "一线",
+    "五线",
+    pd.NA,
+]
+
+
+@given(st.lists(st.sampled_from(AWKWARD_VALUES), min_size=6, max_size=6))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_one_row_bins_ints_and_texts_inline_exactly_as_bin_index_does(
+    card: dict[str, Any], values: list[Any]
+) -> None:
+    scorer = Scorer(card)
+    row = dict(zip(scorer.variable_names, values, strict=False))
+    result = scorer.score_row(row)
+    bins = {v.name: scorer.bin_index(v, row.get(v.name)) for v in scorer.variables}
+    points = {v.name: v.points[bins[v.name]] for v in scorer.variables}
+    shortfall = [(v.best - points[v.name], i) for i, v in enumerate(scorer.variables)]
+    adverse = sorted((s for s in shortfall if s[0] > 0), key=lambda s: (-s[0], s[1]))
+    assert result.bins == bins
+    assert result.points == points
+    assert result.score == sum(points.values(), 0.0) + scorer.score_offset
+    assert result.reason_codes == [scorer.variables[i].name for _, i in adverse[:4]]

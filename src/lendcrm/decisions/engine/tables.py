@@ -1,0 +1,242 @@
+"""The steps of one graph segment evaluated cell by cell, with the graph's semantics.
+
+What zen's graph does, and this module repeats (the differential tests hold them together):
+an expressions step sees the node input (inputs and earlier features) plus `$`, its own results
+so far; a later step sees every earlier feature. A table row matches when each non-empty input
+cell's unary test holds for the column's value; a cell that fails in zen (a null compared with
+a number, say) only means "no match", and a failing output cell drops its row. A collect table
+returns every matching row in order, a first-hit table the first one or null. A row's outputs
+come in column order, empty cells left out, then `rule_id`. A failing expression fails the
+segment: the caller then evaluates the graph itself, which reports it. The graph's result
+leaves out features that are null (later steps still see them, as null).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import zen
+
+from lendcrm.decisions.engine.cells import (
+    Exact,
+    Expression,
+    ExpressionList,
+    Test,
+    UnaryTest,
+    Unsupported,
+    comparable,
+    plain_value,
+    single_comparison,
+)
+from lendcrm.decisions.engine.definition import EXPRESSIONS, HARD_RULES, RULE_ID_FIELD
+
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class _Row:
+    rule_id: str
+    outputs: tuple[tuple[str, Expression], ...]
+
+
+# (column, the test in Python or None, the test) per non-empty input cell. A row's plan is its
+# first check flattened (column -1 when it has none: it always matches) with, when that test is
+# one number comparison, its operator and limits (`single_comparison`, checked inline, else
+# None, 0.0, 0), its other checks, its outputs when every output cell is a literal (else None),
+# and the row itself.
+_Check = tuple[int, Test | None, UnaryTest | None]
+_RowPlan = tuple[
+    int,
+    Callable[[Any, Any], bool] | None,
+    float,
+    Decimal,
+    Test | None,
+    UnaryTest | None,
+    tuple[_Check, ...],
+    dict[str, Any] | None,
+    _Row,
+]
+
+
+@dataclass(frozen=True)
+class _Table:
+    key: str
+    collect: bool
+    fields: tuple[str, ...]
+    rows: tuple[_RowPlan, ...]
+    compared: tuple[int, ...]  # the columns that some test reads in Python
+
+
+@dataclass(frozen=True)
+class _Features:
+    expressions: tuple[tuple[str, Expression], ...]
+    together: ExpressionList | None  # when none reads `$`
+
+
+class FastSegment:
+    """Steps compiled cell by cell. Raises Unsupported for what only the graph can do."""
+
+    def __init__(self, steps: Sequence[Mapping[str, Any]], names: frozenset[str]) -> None:
+        self.steps = tuple(
+            _features(s, names) if s["type"] == EXPRESSIONS else _table(s, names) for s in steps
+        )
+
+    def evaluate(self, env: dict[str, Any]) -> dict[str, Any]:
+        """The graph's result for this segment (plain values). `env` gains the features."""
+        results: dict[str, Any] = {}
+        for step in self.steps:
+            if type(step) is _Features:
+                outputs: dict[str, Any] = {}
+                if step.together is not None:
+                    values = step.together.evaluate(env)
+                    for (key, _), value in zip(step.expressions, values, strict=True):
+                        outputs[key] = value
+                else:
+                    for key, expression in step.expressions:
+                        reads = outputs if expression.reads_outputs else None
+                        outputs[key] = expression.evaluate(env, reads)
+                env.update(outputs)
+                for key, value in outputs.items():
+                    if value is not None:  # the graph's result leaves out null features
+                        results[key] = plain_value(value)
+            else:
+                assert type(step) is _Table
+                results[step.key] = _evaluate_table(step, env)
+        return results
+
+
+def _evaluate_table(table: _Table, env: Mapping[str, Any]) -> Any:
+    values = list(map(env.get, table.fields))
+    numbers = values  # decimals as zen holds them, once per table, for the tests in Python
+    for column in table.compared:
+        kind = type(values[column])
+        if kind is float or kind is Exact:
+            if numbers is values:
+                numbers = list(values)
+            numbers[column] = comparable(values[column])
+    hits: list[dict[str, Any]] = []
+    collect = table.collect
+    for column, compare, limit, exact, shortcut, test, others, constant, row in table.rows:
+        if compare is not None:
+            value = numbers[column]
+            kind = type(value)
+            if kind is int:
+                if not compare(value, limit):
+                    continue
+            elif kind is Decimal:
+                if not compare(value, exact):
+                    continue
+            elif shortcut is None or not shortcut(value):
+                continue
+        elif shortcut is not None:
+            if not shortcut(numbers[column]):
+                continue
+        elif test is not None and not test.matches(values[column], env):
+            continue
+        if others and not _matches(others, values, numbers, env):
+            continue
+        hit = constant if constant is not None else _row_outputs(row, env)
+        if hit is None:
+            continue
+        if not collect:
+            return hit
+        hits.append(hit)
+    return hits if collect else None
+
+
+def _matches(
+    checks: tuple[_Check, ...], values: list[Any], numbers: list[Any], env: Mapping[str, Any]
+) -> bool:
+    for column, shortcut, test in checks:
+        if shortcut is not None:
+            if not shortcut(numbers[column]):
+                return False
+        elif test is not None and not test.matches(values[column], env):
+            return False
+    return True
+
+
+def _row_outputs(row: _Row, env: Mapping[str, Any]) -> dict[str, Any] | None:
+    outputs: dict[str, Any] = {}
+    for field, expression in row.outputs:
+        try:
+            outputs[field] = plain_value(expression.evaluate(env))
+        except Unsupported:
+            raise
+        except Exception:  # zen drops a row whose output fails
+            return None
+    outputs[RULE_ID_FIELD] = row.rule_id
+    return outputs
+
+
+def _features(step: Mapping[str, Any], names: frozenset[str]) -> _Features:
+    expressions = []
+    for item in step["expressions"]:
+        _refuse_root(item["value"])
+        expressions.append((item["key"], Expression(item["value"], names)))
+    together = None
+    if not any(e.reads_outputs for _, e in expressions):
+        together = ExpressionList([e for _, e in expressions])
+    return _Features(tuple(expressions), together)
+
+
+def _table(step: Mapping[str, Any], names: frozenset[str]) -> _Table:
+    table = step["table"]
+    inputs = table["inputs"]
+    outputs = [c for c in table["outputs"] if c["field"] != RULE_ID_FIELD]
+    fields = tuple(c["field"] for c in inputs)
+    if any(not _FIELD.fullmatch(f) or f in _KEYWORDS for f in fields):
+        raise Unsupported("a column reads a path or an expression")
+    rows = []
+    for rule in table["rules"]:
+        texts = [
+            (index, _refuse_root(cell))
+            for index, column in enumerate(inputs)
+            if (cell := _cell(rule, column["id"]))
+        ]
+        tests = [(index, UnaryTest(text, names)) for index, text in texts]
+        cells = tuple(
+            (column["field"], Expression(_refuse_dollar(cell), names))
+            for column in outputs
+            if (cell := _cell(rule, column["id"]))
+        )
+        constant = None
+        if all(expression.is_constant for _, expression in cells):
+            constant = {field: plain_value(e.constant) for field, e in cells}
+            constant[RULE_ID_FIELD] = rule["_id"]
+        if zen.evaluate_expression(json.dumps(rule["_id"], ensure_ascii=False)) != rule["_id"]:
+            raise Unsupported("a rule id zen reads differently")
+        checks: list[_Check] = [(index, test.shortcut, test) for index, test in tests]
+        column, shortcut, test = checks.pop(0) if checks else (-1, None, None)
+        comparison = single_comparison(texts[0][1]) if shortcut is not None else None
+        compare, limit, exact = comparison or (None, 0.0, _ZERO)
+        plan = (column, compare, limit, exact, shortcut, test, tuple(checks), constant)
+        rows.append((*plan, _Row(rule["_id"], cells)))
+    compared = sorted(
+        {row[0] for row in rows if row[4]} | {c for row in rows for c, s, _ in row[6] if s}
+    )
+    return _Table(step["key"], step["type"] == HARD_RULES, fields, tuple(rows), tuple(compared))
+
+
+def _cell(rule: Mapping[str, Any], column_id: str) -> str:
+    cell = rule.get(column_id)
+    return cell if isinstance(cell, str) and cell.strip() else ""
+
+
+def _refuse_root(text: str) -> str:
+    if "$root" in text or "$nodes" in text:  # the whole graph state, as only zen has it
+        raise Unsupported("$root")
+    return text
+
+
+def _refuse_dollar(text: str) -> str:
+    if "$" in text:  # an output cell's `$` is whatever zen's last input column left there
+        raise Unsupported("$ in an output cell")
+    return text
