@@ -6,8 +6,6 @@ refusal is audited; the capability here only keeps other roles out.
 
 from __future__ import annotations
 
-from lendcrm.identity.policy import AUTHENTICATED, PUBLIC  # noqa: F401 (for entries below)
-
 PAGE_POLICY: dict[str, str] = {
     "approvals:tasks": "approvals.act",
     "approvals:task": "approvals.act",  # scoped by the application; acting checked in service

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lendcrm.identity.policy import AUTHENTICATED, PUBLIC  # noqa: F401 (for entries below)
+from lendcrm.identity.policy import PUBLIC
 
 PAGE_POLICY: dict[str, str] = {
     "contracts:detail": "contracts.view",

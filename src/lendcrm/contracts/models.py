@@ -33,12 +33,19 @@ class ContractTemplate(TimeStampedModel):
     class Meta:
         verbose_name = _("合同模板")
         verbose_name_plural = _("合同模板")
+        # One version number per product, and per the product-less default (two partial
+        # constraints: SQLite cannot treat NULL products as equal in one constraint).
         constraints = [
             models.UniqueConstraint(
                 fields=["product", "version"],
+                condition=models.Q(product__isnull=False),
                 name="contracttemplate_product_version",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(product__isnull=True),
+                name="contracttemplate_default_version",
+            ),
         ]
 
     def __str__(self) -> str:

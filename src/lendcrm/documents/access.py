@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from lendcrm.identity.policy import AUTHENTICATED, PUBLIC  # noqa: F401 (for entries below)
-
 # Reads are further limited to applications in the caller's data scope (404 outside it);
 # every view of a file is audited.
 PAGE_POLICY: dict[str, str] = {

@@ -87,6 +87,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='contracttemplate',
-            constraint=models.UniqueConstraint(fields=('product', 'version'), name='contracttemplate_product_version', nulls_distinct=False),
+            constraint=models.UniqueConstraint(condition=models.Q(('product__isnull', False)), fields=('product', 'version'), name='contracttemplate_product_version'),
+        ),
+        migrations.AddConstraint(
+            model_name='contracttemplate',
+            constraint=models.UniqueConstraint(condition=models.Q(('product__isnull', True)), fields=('version',), name='contracttemplate_default_version'),
         ),
     ]
