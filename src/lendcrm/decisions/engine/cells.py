@@ -172,6 +172,12 @@ class UnaryTest:
         self.names = references(text, names)
         self._compiled = zen.compile_unary_expression(text)
         self.shortcut = None if self.names else unary_shortcut(text)
+        # the shortcut's checks when it is made of number comparisons (`_predicate`'s input)
+        self.bounds: list[_Bounds] | None = (
+            _checks(text)
+            if self.shortcut is not None and text.strip() not in ("true", "false")
+            else None
+        )
         bare = set(_TOKEN.findall(_STRING.sub('""', text)))
         self._answers: dict[tuple[type, Any], bool] | None = (
             {}

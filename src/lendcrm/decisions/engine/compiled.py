@@ -9,7 +9,10 @@ Each segment is compiled twice. The reference is a JDM graph (precompiled `ZenDe
 served to one `ZenEngine`), evaluated by zen in one call. The fast path (`tables.FastSegment`)
 compiles every cell and expression with zen once and walks the tables in Python, which avoids
 converting the whole context for every call. Both give the same results, which the differential
-tests check; an input outside what the fast path handles, and any failing expression, is
+tests check. Its tables, the input preparation and the trace of collect tables run as Python
+functions generated once per strategy (only generated names in their source, every value from
+the document bound as a global), each checked against the plain walk it replaces. An input
+outside what the fast path handles, and any failing expression, is
 evaluated with the graph, so that its error is the graph's own.
 
 The output uses only ints, strings, booleans, None, lists and dicts (see `trace`).
@@ -142,6 +145,7 @@ class CompiledStrategy:
             self.scorer,
         )
         self._specs = tuple((spec, spec.name, _EXACT_KINDS.get(spec.type)) for spec in self.inputs)
+        self._prepare_generated = _prepare_function(self._specs)
         self.reference = reference
         self._fast = None if reference else self._fast_segments()
         self._score_first = (
@@ -188,6 +192,10 @@ class CompiledStrategy:
 
     def _prepare(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], bool]:
         """prepare_inputs, and whether the fast path may evaluate the values (`_zen_safe`)."""
+        return self._prepare_generated(raw)
+
+    def _prepare_walk(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], bool]:
+        """`_prepare` spec by spec (what `_prepare_function` generates, unrolled)."""
         values: dict[str, Any] = {}
         missing: list[str] = []
         safe = True
@@ -202,14 +210,7 @@ class CompiledStrategy:
                 elif kind is str and not value.isascii() and not _zen_safe((value,)):
                     safe = False
             else:
-                value = _coerce(spec, value)
-                if value is None:
-                    if spec.required:
-                        if spec.on_missing == "reject":
-                            raise InputRejected(name, "is required")
-                        missing.append(name)
-                elif safe:
-                    safe = _zen_safe((value,))
+                value, safe = _other_input(spec, value, missing, safe)
             values[name] = value
         return values, missing, safe
 
@@ -259,6 +260,66 @@ class CompiledStrategy:
             return self._fast[key].evaluate(merged)
         except Exception as exc:  # the graph reports it, in its own words
             raise Unsupported(str(exc)) from exc
+
+
+def _other_input(spec: InputSpec, value: Any, missing: list[str], safe: bool) -> tuple[Any, bool]:
+    """An input not of its exact kind: coerced, noted when missing, and whether still safe."""
+    value = _coerce(spec, value)
+    if value is None:
+        if spec.required:
+            if spec.on_missing == "reject":
+                raise InputRejected(spec.name, "is required")
+            missing.append(spec.name)
+    elif safe:
+        safe = _zen_safe((value,))
+    return value, safe
+
+
+_Prepare = Callable[[Mapping[str, Any]], tuple[dict[str, Any], list[str], bool]]
+
+
+def _prepare_function(specs: Sequence[tuple[InputSpec, str, type | None]]) -> _Prepare:
+    """`CompiledStrategy._prepare_walk` as one generated function, input by input.
+
+    The source holds only generated names: the specs and their names are bound as globals.
+    """
+    bound: dict[str, Any] = {
+        "I64": _I64,
+        "_zen_safe": _zen_safe,
+        "_other_input": _other_input,
+    }
+    lines = ["def prepare(raw):", "    get = raw.get", "    missing = []", "    safe = True"]
+    for index, (spec, name, wanted) in enumerate(specs):
+        bound[f"S{index}"], bound[f"N{index}"] = spec, name
+        value = f"v{index}"
+        lines.append(f"    {value} = get(N{index})")
+        if wanted is int:
+            lines += [
+                f"    if type({value}) is int:",
+                f"        if not -I64 <= {value} < I64:",
+                "            safe = False",
+            ]
+        elif wanted is str:
+            lines += [
+                f"    if type({value}) is str:",
+                f"        if not {value}.isascii() and not _zen_safe(({value},)):",
+                "            safe = False",
+            ]
+        elif wanted is bool:
+            lines.append(f"    if type({value}) is bool:")
+            lines.append("        pass")
+        else:
+            lines.append("    if False:")
+            lines.append("        pass")
+        lines += [
+            "    else:",
+            f"        {value}, safe = _other_input(S{index}, {value}, missing, safe)",
+        ]
+    pairs = "".join(f"N{i}: v{i}, " for i in range(len(specs)))
+    lines.append(f"    return {{{pairs}}}, missing, safe")
+    exec(compile("\n".join(lines), "<prepare>", "exec"), bound)  # noqa: S102
+    prepare: _Prepare = bound["prepare"]
+    return prepare
 
 
 _SegmentResults = Callable[[str, dict[str, Any]], Mapping[str, Any]]

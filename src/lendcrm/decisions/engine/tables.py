@@ -9,14 +9,19 @@ returns every matching row in order, a first-hit table the first one or null. A 
 come in column order, empty cells left out, then `rule_id`. A failing expression fails the
 segment: the caller then evaluates the graph itself, which reports it. The graph's result
 leaves out features that are null (later steps still see them, as null).
+
+Each table runs as one Python function generated from its row plans (`_generated`: number
+tests inline, every other test and output a call to its compiled cell); `_evaluate_table`
+walks the same plans and is kept as the generated code's yardstick (`generated=False`).
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -72,6 +77,7 @@ class _Table:
     fields: tuple[str, ...]
     rows: tuple[_RowPlan, ...]
     compared: tuple[int, ...]  # the columns that some test reads in Python
+    run: Callable[[Mapping[str, Any]], Any] | None = None  # `_generated`, same answers
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,12 @@ class _Features:
 class FastSegment:
     """Steps compiled cell by cell. Raises Unsupported for what only the graph can do."""
 
-    def __init__(self, steps: Sequence[Mapping[str, Any]], names: frozenset[str]) -> None:
+    def __init__(
+        self, steps: Sequence[Mapping[str, Any]], names: frozenset[str], *, generated: bool = True
+    ) -> None:
+        """`generated=False` walks every table's row plans (`_evaluate_table`) instead of
+        running the function generated for it (`_generated`); both give the same answers."""
+        self.generated = generated
         self.steps = tuple(
             _features(s, names) if s["type"] == EXPRESSIONS else _table(s, names) for s in steps
         )
@@ -108,7 +119,8 @@ class FastSegment:
                         results[key] = plain_value(value)
             else:
                 assert type(step) is _Table
-                results[step.key] = _evaluate_table(step, env)
+                run = step.run if self.generated else None
+                results[step.key] = _evaluate_table(step, env) if run is None else run(env)
         return results
 
 
@@ -149,6 +161,88 @@ def _evaluate_table(table: _Table, env: Mapping[str, Any]) -> Any:
             return hit
         hits.append(hit)
     return hits if collect else None
+
+
+_SYMBOLS: dict[Callable[[Any, Any], bool], str] = {
+    operator.lt: "<",
+    operator.le: "<=",
+    operator.gt: ">",
+    operator.ge: ">=",
+}
+
+
+def _generated(table: _Table) -> Callable[[Mapping[str, Any]], Any]:
+    """`_evaluate_table` for this table as one Python function, made with `exec`.
+
+    The source holds only generated names, operators and column numbers: every field name,
+    limit, test and output is bound through the function's globals. A check made of number
+    comparisons is written inline as `_predicate` decides it (by the float limit for an int,
+    the Decimal limit for a Decimal, else the shortcut itself); other checks call the shortcut
+    or the zen test, in the walk's order.
+    """
+    bound: dict[str, Any] = {
+        "Decimal": Decimal,
+        "Exact": Exact,
+        "comparable": comparable,
+        "_row_outputs": _row_outputs,
+    }
+    count = len(table.fields)
+    lines = ["def run(env):", "    get = env.get"]
+    for column in range(count):
+        bound[f"F{column}"] = table.fields[column]
+        lines.append(f"    v{column} = get(F{column})")
+    for column in table.compared:
+        lines += [
+            f"    n{column} = v{column}",
+            f"    if type(n{column}) is float or type(n{column}) is Exact:",
+            f"        n{column} = comparable(n{column})",
+            f"    k{column} = type(n{column})",
+        ]
+    if table.collect:
+        lines.append("    hits = []")
+    found = "hits.append(hit)" if table.collect else "return hit"
+    for index, plan in enumerate(table.rows):
+        column, _, _, _, shortcut, test, others, constant, row = plan
+        checks = ([(column, shortcut, test)] if column >= 0 else []) + list(others)
+        conditions = []
+        for number, (col, check_shortcut, check_test) in enumerate(checks):
+            name = f"{index}_{number}"
+            bounds = check_test.bounds if check_test is not None else None
+            if check_shortcut is not None and bounds is not None:
+                bound[f"S{name}"] = check_shortcut
+                by_int, by_decimal = [], []
+                for part, bounds_part in enumerate(bounds):
+                    ints, decimals = [], []
+                    for which, (compare, limit, exact) in enumerate(bounds_part):
+                        bound[f"L{name}_{part}_{which}"] = limit
+                        bound[f"E{name}_{part}_{which}"] = exact
+                        symbol = _SYMBOLS[compare]
+                        ints.append(f"n{col} {symbol} L{name}_{part}_{which}")
+                        decimals.append(f"n{col} {symbol} E{name}_{part}_{which}")
+                    by_int.append("(" + " and ".join(ints) + ")")
+                    by_decimal.append("(" + " and ".join(decimals) + ")")
+                conditions.append(
+                    f"(({' or '.join(by_int)}) if k{col} is int else "
+                    f"({' or '.join(by_decimal)}) if k{col} is Decimal else S{name}(n{col}))"
+                )
+            elif check_shortcut is not None:
+                bound[f"S{name}"] = check_shortcut
+                conditions.append(f"S{name}(n{col})")
+            elif check_test is not None:
+                bound[f"T{name}"] = check_test
+                conditions.append(f"T{name}.matches(v{col}, env)")
+        lines.append("    if " + (" and ".join(conditions) or "True") + ":")
+        if constant is not None:
+            bound[f"H{index}"] = constant
+            lines.append(f"        hit = H{index}")
+        else:
+            bound[f"R{index}"] = row
+            lines.append(f"        hit = _row_outputs(R{index}, env)")
+        lines += ["        if hit is not None:", f"            {found}"]
+    lines.append("    return hits" if table.collect else "    return None")
+    exec(compile("\n".join(lines), f"<table {table.key!r}>", "exec"), bound)  # noqa: S102
+    run: Callable[[Mapping[str, Any]], Any] = bound["run"]
+    return run
 
 
 def _matches(
@@ -222,7 +316,8 @@ def _table(step: Mapping[str, Any], names: frozenset[str]) -> _Table:
     compared = sorted(
         {row[0] for row in rows if row[4]} | {c for row in rows for c, s, _ in row[6] if s}
     )
-    return _Table(step["key"], step["type"] == HARD_RULES, fields, tuple(rows), tuple(compared))
+    plans = _Table(step["key"], step["type"] == HARD_RULES, fields, tuple(rows), tuple(compared))
+    return replace(plans, run=_generated(plans))
 
 
 def _cell(rule: Mapping[str, Any], column_id: str) -> str:

@@ -8,7 +8,7 @@ numbers become decimal strings, so that a stored output compares bit for bit wit
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -37,7 +37,7 @@ class TraceBuilder:
         scorer: Scorer | None,
     ) -> None:
         self.tables = tuple(
-            (key, kind == HARD_RULES, rule_ids, {r: i for i, r in enumerate(rule_ids)})
+            (key, kind == HARD_RULES, rule_ids, _entries_function(key, rule_ids))
             for key, kind, rule_ids in tables
         )
         self.feature_keys = tuple(feature_keys)
@@ -60,27 +60,20 @@ class TraceBuilder:
         reviews: list[str] = []
         matrix: dict[str, Any] | None = None
         get = results.get
-        for key, collect, rule_ids, positions in self.tables:
+        for key, collect, rule_ids, entries in self.tables:
             found = get(key)
             if collect:
                 hits = (
                     {h[RULE_ID_FIELD]: h for h in found if isinstance(h, dict)} if found else None
                 )
-                entries = [
-                    {"step": key, "rule_id": rule_id, "hit": False, "outputs": {}}
-                    for rule_id in rule_ids
-                ]
-                rule_results += entries
                 if not hits:
+                    rule_results += [
+                        {"step": key, "rule_id": rule_id, "hit": False, "outputs": {}}
+                        for rule_id in rule_ids
+                    ]
                     continue
-                # a hit replaces its rule's entry; reasons are taken in the rules' order
-                hit_positions = sorted(positions[r] for r in hits if r in positions)
-                for position in hit_positions:
-                    rule_id = rule_ids[position]
-                    outputs = _plain_outputs(hits[rule_id])
-                    entries[position].update(hit=True, outputs=outputs)
-                    bucket = declines if outputs.get("action") == "decline" else reviews
-                    bucket.append(str(outputs.get("reason_code", rule_id)))
+                # one entry per rule, a hit's in its place; reasons are taken in the rules' order
+                rule_results += entries(hits.get, declines, reviews)
             elif isinstance(found, dict) and found.get(RULE_ID_FIELD) is not None:
                 matrix = _plain_outputs(found)
                 rule_results.append(
@@ -102,6 +95,42 @@ class TraceBuilder:
             features=features,
             point_texts=self._point_texts,
         )
+
+
+_Entries = Callable[
+    [Callable[[str], Mapping[str, Any] | None], list[str], list[str]], list[dict[str, Any]]
+]
+
+
+def _entries_function(key: str, rule_ids: tuple[str, ...]) -> _Entries:
+    """A collect table's trace entries from its hits by rule id (`get`), one per rule in the
+    rules' order, as one generated function; a hit adds its reason to `declines` or `reviews`.
+
+    The source holds only generated names: the step key and the rule ids are bound as globals.
+    """
+    bound: dict[str, Any] = {"K": key, "_hit_entry": _hit_entry}
+    lines = ["def entries(get, declines, reviews):"]
+    for index, rule_id in enumerate(rule_ids):
+        bound[f"R{index}"] = rule_id
+        lines += [
+            f"    h = get(R{index})",
+            f"    e{index} = ("
+            f'{{"step": K, "rule_id": R{index}, "hit": False, "outputs": {{}}}} if h is None '
+            f"else _hit_entry(K, R{index}, h, declines, reviews))",
+        ]
+    lines.append("    return [" + "".join(f"e{i}, " for i in range(len(rule_ids))) + "]")
+    exec(compile("\n".join(lines), f"<trace {key!r}>", "exec"), bound)  # noqa: S102
+    entries: _Entries = bound["entries"]
+    return entries
+
+
+def _hit_entry(
+    key: str, rule_id: str, hit: Mapping[str, Any], declines: list[str], reviews: list[str]
+) -> dict[str, Any]:
+    outputs = _plain_outputs(hit)
+    bucket = declines if outputs.get("action") == "decline" else reviews
+    bucket.append(str(outputs.get("reason_code", rule_id)))
+    return {"step": key, "rule_id": rule_id, "hit": True, "outputs": outputs}
 
 
 def assemble(

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from lendcrm.decisions.engine import CompiledStrategy
 from lendcrm.decisions.engine.cells import Exact, graph_number, unary_shortcut
-from lendcrm.decisions.engine.compiled import EVALUATION_ERROR, money
+from lendcrm.decisions.engine.compiled import EVALUATION_ERROR, money, plain
 from lendcrm.decisions.tests.test_engine import GOOD
 
 SHORTCUT_TESTS = [
@@ -178,6 +178,96 @@ def test_fast_and_graph_agree_on_3000_generated_applicants(
         assert _outcome(fast, applicant) == _outcome(graph, applicant), f"applicant {number}"
 
 
+def _walking(compiled: CompiledStrategy) -> CompiledStrategy:
+    """The same strategy, its tables walked row plan by row plan instead of generated."""
+    assert compiled._fast is not None
+    for segment in compiled._fast.values():
+        assert segment.generated
+        assert all(step.run is not None for step in segment.steps if hasattr(step, "rows"))
+        segment.generated = False
+    return compiled
+
+
+def test_generated_tables_walk_and_graph_agree_on_3000_generated_applicants(
+    definition: dict[str, Any], card: dict[str, Any]
+) -> None:
+    generated = CompiledStrategy(definition, cards={0: card})
+    walking = _walking(CompiledStrategy(definition, cards={0: card}))
+    graph = CompiledStrategy(definition, cards={0: card}, reference=True)
+    rng = random.Random(20261125)
+    for number in range(3000):
+        applicant = _applicant(rng, definition)
+        expected = _outcome(graph, applicant)
+        assert _outcome(generated, applicant) == expected, f"applicant {number}"
+        assert _outcome(walking, applicant) == expected, f"applicant {number}"
+        assert _prepared(generated._prepare, applicant) == _prepared(
+            generated._prepare_walk, applicant
+        ), f"applicant {number}"
+
+
+def _prepared(prepare: Any, applicant: dict[str, Any]) -> Any:
+    try:
+        values, missing, safe = prepare(applicant)
+    except Exception as exc:
+        return (type(exc).__name__, str(exc))
+    return (list(values.items()), [type(v) for v in values.values()], missing, safe)
+
+
+def _collect_entries(key: str, rule_ids: tuple[str, ...], found: Any) -> tuple[list[Any], ...]:
+    """A collect table's trace entries and reasons, rule by rule (what `trace` generates)."""
+    hits = {h["rule_id"]: h for h in found if isinstance(h, dict)} if found else {}
+    entries: list[Any] = []
+    declines: list[str] = []
+    reviews: list[str] = []
+    for rule_id in rule_ids:
+        hit = hits.get(rule_id)
+        outputs = {k: plain(v) for k, v in hit.items() if k != "rule_id"} if hit else {}
+        entries.append(
+            {"step": key, "rule_id": rule_id, "hit": hit is not None, "outputs": outputs}
+        )
+        if hit is not None:
+            bucket = declines if outputs.get("action") == "decline" else reviews
+            bucket.append(str(outputs.get("reason_code", rule_id)))
+    return entries, declines, reviews
+
+
+def _fast_results(fast: CompiledStrategy, applicant: dict[str, Any]) -> Any:
+    """The fast segment's results for an applicant it handles, else None."""
+    assert fast._fast is not None
+    try:
+        context, _missing, safe = fast._prepare(applicant)
+        context["score"] = 600.5
+        return fast._fast["all"].evaluate(context) if safe else None
+    except Exception:  # rejected inputs and failing expressions are checked elsewhere
+        return None
+
+
+def test_generated_trace_entries_agree_with_a_rule_by_rule_walk(
+    definition: dict[str, Any], card: dict[str, Any]
+) -> None:
+    fast = CompiledStrategy(definition, cards={0: card})
+    assert fast._fast is not None
+    rng = random.Random(20261126)
+    collect = [t for t in fast._trace.tables if t[1]]
+    assert collect
+    seen_hits = 0
+    for _ in range(1000):
+        results = _fast_results(fast, _applicant(rng, definition))
+        if results is None:
+            continue
+        for key, _, rule_ids, entries in collect:
+            found = results.get(key)
+            if not found:
+                continue
+            declines: list[str] = []
+            reviews: list[str] = []
+            hits = {h["rule_id"]: h for h in found if isinstance(h, dict)}
+            got = entries(hits.get, declines, reviews)
+            assert (got, declines, reviews) == _collect_entries(key, rule_ids, found)
+            seen_hits += 1
+    assert seen_hits > 100
+
+
 def test_ordinary_applicants_never_need_the_graph(
     definition: dict[str, Any], card: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -332,6 +422,18 @@ def test_fast_and_graph_agree_on_small_strategies(name: str) -> None:
     assert fast._fast is not None
     for number, applicant in enumerate(SMALL_INPUTS):
         assert _outcome(fast, applicant) == _outcome(graph, applicant), f"input {number}"
+
+
+@pytest.mark.parametrize("name", sorted(SMALL_STRATEGIES))
+def test_generated_tables_and_walk_agree_on_small_strategies(name: str) -> None:
+    document = SMALL_STRATEGIES[name]
+    generated = CompiledStrategy(copy.deepcopy(document), cards={})
+    walking = _walking(CompiledStrategy(copy.deepcopy(document), cards={}))
+    graph = CompiledStrategy(copy.deepcopy(document), cards={}, reference=True)
+    for number, applicant in enumerate(SMALL_INPUTS):
+        expected = _outcome(graph, applicant)
+        assert _outcome(generated, applicant) == expected, f"input {number}"
+        assert _outcome(walking, applicant) == expected, f"input {number}"
 
 
 def test_the_small_strategy_exercises_what_it_claims() -> None:
