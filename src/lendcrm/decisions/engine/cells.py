@@ -29,6 +29,9 @@ _CONSTANT = re.compile(r'\s*(?:"[^"\\$`{}]*"|-?[0-9]+(?:\.[0-9]+)?|true|false|nu
 _NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
 _COMPARISON = re.compile(rf"\s*(<=|>=|<|>)\s*({_NUMBER})\s*")
 _INTERVAL = re.compile(rf"\s*([\[(])\s*({_NUMBER})\s*\.\.\s*({_NUMBER})\s*([\])])\s*")
+_SCALED = re.compile(
+    r"\s*(<=|>=|<|>)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\?\?\s*0\s*\)\s*\*\s*([0-9]{1,6})\s*"
+)
 _MAX_DIGITS = 15  # a literal this short is the exact repr of its nearest double
 _FLOAT_TEXT = zen.compile_expression("string(v)")
 _STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`")
@@ -153,11 +156,11 @@ class ExpressionList:
     def __init__(self, expressions: list[Expression]) -> None:
         self.names = tuple(sorted({n for e in expressions for n in e.names}))
         texts = ", ".join(_typed(e.text) for e in expressions)
-        self._compiled = zen.compile_expression(f"[{texts}]")
+        self.compiled = zen.compile_expression(f"[{texts}]")
 
     def evaluate(self, env: Mapping[str, Any]) -> list[Any]:
         context = context_of(env, self.names, {})
-        return [_untyped(pair) for pair in self._compiled.evaluate(context)]
+        return [_untyped(pair) for pair in self.compiled.evaluate(context)]
 
 
 class UnaryTest:
@@ -178,6 +181,13 @@ class UnaryTest:
             if self.shortcut is not None and text.strip() not in ("true", "false")
             else None
         )
+        # `> (income ?? 0) * 20`: for an int `$` and an int (or null) name, exact in Python
+        scaled = _SCALED.fullmatch(text)
+        self._scaled: tuple[Callable[[Any, Any], bool], str, int] | None = (
+            (_OPERATORS[scaled[1]], scaled[2], int(scaled[3]))
+            if scaled and scaled[2] in self.names and scaled[2] not in _KEYWORDS
+            else None
+        )
         bare = set(_TOKEN.findall(_STRING.sub('""', text)))
         self._answers: dict[tuple[type, Any], bool] | None = (
             {}
@@ -188,8 +198,16 @@ class UnaryTest:
     def matches(self, value: Any, env: Mapping[str, Any]) -> bool:
         if self.shortcut is not None:
             return self.shortcut(value)
-        answers = self._answers
         kind = type(value)
+        scaled = self._scaled
+        if scaled is not None and kind is int and -_I64 <= value < _I64:
+            compare, name, factor = scaled
+            other = env.get(name)
+            if other is None:
+                return bool(compare(value, 0))
+            if type(other) is int and -_I64 <= other < _I64:
+                return bool(compare(value, other * factor))
+        answers = self._answers
         if answers is not None and (kind is str or kind is int or kind is bool or value is None):
             key = (kind, value)
             answer = answers.get(key)

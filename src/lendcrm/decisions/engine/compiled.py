@@ -9,11 +9,12 @@ Each segment is compiled twice. The reference is a JDM graph (precompiled `ZenDe
 served to one `ZenEngine`), evaluated by zen in one call. The fast path (`tables.FastSegment`)
 compiles every cell and expression with zen once and walks the tables in Python, which avoids
 converting the whole context for every call. Both give the same results, which the differential
-tests check. Its tables, the input preparation and the trace of collect tables run as Python
-functions generated once per strategy (only generated names in their source, every value from
-the document bound as a global), each checked against the plain walk it replaces. An input
-outside what the fast path handles, and any failing expression, is
-evaluated with the graph, so that its error is the graph's own.
+tests check. Its tables, each segment's steps, each computed row's outputs, the input
+preparation, the scorecard (`Scorer.score_row_generated`) and the whole output
+(`TraceBuilder.run`) run as Python functions generated once per strategy (only generated
+names in their source, every value from the document bound as a global), each checked against
+the plain walk it replaces. An input outside what the fast path handles, and any failing
+expression, is evaluated with the graph, so that its error is the graph's own.
 
 The output uses only ints, strings, booleans, None, lists and dicts (see `trace`).
 """
@@ -148,8 +149,11 @@ class CompiledStrategy:
         self._prepare_generated = _prepare_function(self._specs)
         self.reference = reference
         self._fast = None if reference else self._fast_segments()
+        self._one = self._fast["all"].evaluate if self._fast and self.score_first else None
         self._score_first = (
-            self.scorer.score_row if self.scorer is not None and self.score_first else None
+            self.scorer.score_row_generated
+            if self.scorer is not None and self.score_first
+            else None
         )
 
     def _fast_segments(self) -> dict[str, FastSegment] | None:
@@ -217,9 +221,11 @@ class CompiledStrategy:
     # Evaluation -----------------------------------------------------------------------------
     def evaluate(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """The complete, JSON-ready result for one applicant (see module docstring)."""
-        context, missing, safe = self._prepare(raw)
+        context, missing, safe = self._prepare_generated(raw)
         if self._fast is not None and safe:
             try:
+                if self.score_first:
+                    return self._evaluate_one(context, missing)
                 return self._evaluate(context, missing, self._fast_results)
             except Unsupported:
                 context, missing = self.prepare_inputs(raw)
@@ -237,7 +243,7 @@ class CompiledStrategy:
                 context[SCORE_FIELD] = score_result.score
             for segment in self.segments:
                 if segment.key == "after" and self.scorer is not None:
-                    score_result = self.scorer.score_row({**context, **results})
+                    score_result = self.scorer.score_row_generated({**context, **results})
                     context[SCORE_FIELD] = score_result.score
                 merged = (
                     {**context, **_features(results, self._feature_keys)} if results else context
@@ -245,7 +251,28 @@ class CompiledStrategy:
                 results.update(segment_results(segment.key, merged))
         except (RuntimeError, ValueError) as exc:
             error = str(exc).split("\n", 1)[0][:300]
-        return self._trace.output(results, score_result, missing, error)
+        return self._trace.run(results, score_result, missing, error)
+
+    def _evaluate_one(self, context: dict[str, Any], missing: list[str]) -> dict[str, Any]:
+        """`_evaluate` with the fast path for a strategy of one segment, scored first."""
+        assert self._one is not None
+        results: Mapping[str, Any] = {}
+        error = ""
+        score_result: RowScore | None = None
+        try:
+            if self._score_first is not None:
+                score_result = self._score_first(context)
+                context[SCORE_FIELD] = score_result.score
+            score = context.get(SCORE_FIELD)
+            if score is not None and not _zen_safe_score(score):
+                raise Unsupported("score")
+            try:
+                results = self._one(context)
+            except Exception as exc:  # the graph reports it, in its own words
+                raise Unsupported(str(exc)) from exc
+        except (RuntimeError, ValueError) as exc:
+            error = str(exc).split("\n", 1)[0][:300]
+        return self._trace.run(results, score_result, missing, error)
 
     def _graph_results(self, key: str, merged: dict[str, Any]) -> Mapping[str, Any]:
         result: Mapping[str, Any] = self._engine.evaluate(key, merged)["result"]

@@ -35,6 +35,8 @@ from lendcrm.decisions.engine.cells import (
     UnaryTest,
     Unsupported,
     comparable,
+    context_of,
+    graph_number,
     plain_value,
     single_comparison,
 )
@@ -98,9 +100,16 @@ class FastSegment:
         self.steps = tuple(
             _features(s, names) if s["type"] == EXPRESSIONS else _table(s, names) for s in steps
         )
+        self._run = _segment_function(self.steps)
 
     def evaluate(self, env: dict[str, Any]) -> dict[str, Any]:
         """The graph's result for this segment (plain values). `env` gains the features."""
+        if self.generated and self._run is not None:
+            return self._run(env)
+        return self.evaluate_walk(env)
+
+    def evaluate_walk(self, env: dict[str, Any]) -> dict[str, Any]:
+        """`evaluate` step by step (what `_segment_function` generates, unrolled)."""
         results: dict[str, Any] = {}
         for step in self.steps:
             if type(step) is _Features:
@@ -122,6 +131,65 @@ class FastSegment:
                 run = step.run if self.generated else None
                 results[step.key] = _evaluate_table(step, env) if run is None else run(env)
         return results
+
+
+def _segment_function(
+    steps: Sequence[_Features | _Table],
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """`FastSegment.evaluate_walk` as one generated function, step by step; None when a
+    features step reads `$` or repeats a key (the walk handles those).
+
+    The source holds only generated names: keys, expressions and tables are bound as globals.
+    """
+    bound: dict[str, Any] = {
+        "Exact": Exact,
+        "Unsupported": Unsupported,
+        "context_of": context_of,
+        "graph_number": graph_number,
+    }
+    lines = ["def evaluate(env):", "    results = {}"]
+    for index, step in enumerate(steps):
+        if type(step) is _Features:
+            keys = [key for key, _ in step.expressions]
+            if step.together is None or len(set(keys)) != len(keys):
+                return None
+            # `ExpressionList.evaluate` and `_untyped`, inline
+            bound[f"X{index}"] = step.together.compiled
+            bound[f"N{index}"] = step.together.names
+            names = [f"o{index}_{number}" for number in range(len(keys))]
+            pairs = [f"p{index}_{number}" for number in range(len(keys))]
+            lines.append(f"    values = X{index}.evaluate(context_of(env, N{index}, {{}}))")
+            if names:
+                lines.append(f"    {', '.join(pairs)}, = values")
+            else:
+                lines.append("    () = values")
+            for name, pair in zip(names, pairs, strict=True):
+                lines += [
+                    f"    tag, {name} = {pair}",
+                    '    if tag == "n":',
+                    f"        {name} = graph_number({name})",
+                    '    elif tag != "v":',
+                    f'        raise Unsupported(f"a result of type {{{name}}}")',
+                ]
+            for number, name in enumerate(names):
+                bound[f"K{index}_{number}"] = keys[number]
+                lines.append(f"    env[K{index}_{number}] = {name}")
+            for number, name in enumerate(names):
+                lines += [
+                    f"    if {name} is not None:",
+                    f"        results[K{index}_{number}] = "
+                    f"{name}.value if type({name}) is Exact else {name}",
+                ]
+        else:
+            assert type(step) is _Table
+            if step.run is None:
+                return None
+            bound[f"K{index}"], bound[f"T{index}"] = step.key, step.run
+            lines.append(f"    results[K{index}] = T{index}(env)")
+    lines.append("    return results")
+    exec(compile("\n".join(lines), "<segment>", "exec"), bound)  # noqa: S102
+    evaluate: Callable[[dict[str, Any]], dict[str, Any]] = bound["evaluate"]
+    return evaluate
 
 
 def _evaluate_table(table: _Table, env: Mapping[str, Any]) -> Any:
@@ -236,8 +304,8 @@ def _generated(table: _Table) -> Callable[[Mapping[str, Any]], Any]:
             bound[f"H{index}"] = constant
             lines.append(f"        hit = H{index}")
         else:
-            bound[f"R{index}"] = row
-            lines.append(f"        hit = _row_outputs(R{index}, env)")
+            bound[f"R{index}"] = _row_function(row)
+            lines.append(f"        hit = R{index}(env)")
         lines += ["        if hit is not None:", f"            {found}"]
     lines.append("    return hits" if table.collect else "    return None")
     exec(compile("\n".join(lines), f"<table {table.key!r}>", "exec"), bound)  # noqa: S102
@@ -268,6 +336,40 @@ def _row_outputs(row: _Row, env: Mapping[str, Any]) -> dict[str, Any] | None:
             return None
     outputs[RULE_ID_FIELD] = row.rule_id
     return outputs
+
+
+def _row_function(row: _Row) -> Callable[[Mapping[str, Any]], dict[str, Any] | None]:
+    """`_row_outputs` for one row as a generated function: a literal output's plain value is
+    taken once, every other output evaluated as `_row_outputs` does, in column order.
+
+    The source holds only generated names: fields, expressions and the rule id are globals.
+    """
+    bound: dict[str, Any] = {
+        "Unsupported": Unsupported,
+        "plain_value": plain_value,
+        "RID": RULE_ID_FIELD,
+        "RULE": row.rule_id,
+    }
+    lines = ["def outputs(env):", "    found = {}"]
+    for index, (field, expression) in enumerate(row.outputs):
+        bound[f"F{index}"] = field
+        if expression.is_constant:
+            bound[f"C{index}"] = plain_value(expression.constant)
+            lines.append(f"    found[F{index}] = C{index}")
+        else:
+            bound[f"E{index}"] = expression
+            lines += [
+                "    try:",
+                f"        found[F{index}] = plain_value(E{index}.evaluate(env))",
+                "    except Unsupported:",
+                "        raise",
+                "    except Exception:  # zen drops a row whose output fails",
+                "        return None",
+            ]
+    lines += ["    found[RID] = RULE", "    return found"]
+    exec(compile("\n".join(lines), f"<row {row.rule_id!r}>", "exec"), bound)  # noqa: S102
+    function: Callable[[Mapping[str, Any]], dict[str, Any] | None] = bound["outputs"]
+    return function
 
 
 def _features(step: Mapping[str, Any], names: frozenset[str]) -> _Features:

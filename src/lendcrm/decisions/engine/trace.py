@@ -47,6 +47,8 @@ class TraceBuilder:
             if scorer
             else {}
         )
+        self.run: _Output = _output_function(self.tables, self.feature_keys, self._point_texts)
+        """`output` as one generated function, same answers (the differential tests hold it)."""
 
     def output(
         self,
@@ -95,6 +97,180 @@ class TraceBuilder:
             features=features,
             point_texts=self._point_texts,
         )
+
+
+_Output = Callable[[Mapping[str, Any], RowScore | None, list[str], str], dict[str, Any]]
+_ABSENT = object()
+
+
+def _output_function(
+    tables: Sequence[tuple[str, bool, tuple[str, ...], _Entries]],
+    feature_keys: Sequence[str],
+    point_texts: Mapping[str, tuple[str, ...]],
+) -> _Output:
+    """`TraceBuilder.output` and `assemble` for one strategy as one generated function.
+
+    The source holds only generated names: step keys, rule ids, feature keys and every other
+    value are bound as globals.
+    """
+    bound: dict[str, Any] = {
+        "RID": RULE_ID_FIELD,
+        "ABSENT": _ABSENT,
+        "PLAIN_TYPES": _PLAIN_TYPES,
+        "plain": plain,
+        "_plain_outputs": _plain_outputs,
+        "decimal_text": decimal_text,
+        "money": money,
+        "_score_points": _score_points,
+        "POINT_TEXTS": point_texts,
+        "SEVERITY": _SEVERITY,
+        "MAX_REASON_CODES": MAX_REASON_CODES,
+        "DATA_INCOMPLETE": DATA_INCOMPLETE,
+        "EVALUATION_ERROR": EVALUATION_ERROR,
+        "NO_MATRIX_MATCH": NO_MATRIX_MATCH,
+        "fromkeys": dict.fromkeys,
+    }
+    lines = [
+        "def output(results, score_result, missing, error):",
+        "    get = results.get",
+        "    declines = []",
+        "    reviews = []",
+        "    matrix = None",
+        "    rule_results = []",
+    ]
+    for index, (key, collect, rule_ids, _) in enumerate(tables):
+        bound[f"K{index}"] = key
+        lines.append(f"    found = get(K{index})")
+        if collect:
+            bound[f"P{index}"] = {rule_id: number for number, rule_id in enumerate(rule_ids)}
+            bound[f"I{index}"] = rule_ids
+            misses = []
+            for number, rule_id in enumerate(rule_ids):
+                bound[f"R{index}_{number}"] = rule_id
+                misses.append(
+                    f'{{"step": K{index}, "rule_id": R{index}_{number}, "hit": False, '
+                    '"outputs": {}}, '
+                )
+            # each rule's entry in its place, a hit's replacing it; the last hit of a rule wins
+            # and reasons are taken in the rules' order, as `entries` does
+            lines += [
+                "    entries = [" + "".join(misses) + "]",
+                "    if found:",
+                "        placed = {}",
+                "        for h in found:",
+                "            if isinstance(h, dict):",
+                f"                at = P{index}.get(h[RID])",
+                "                if at is not None:",
+                "                    placed[at] = h",
+                "        for at in sorted(placed):",
+                "            outputs = dict(placed[at])",
+                "            del outputs[RID]",
+                "            for value in outputs.values():",
+                "                if type(value) not in PLAIN_TYPES:",
+                "                    outputs = {k: plain(v) for k, v in outputs.items()}",
+                "                    break",
+                '            bucket = declines if outputs.get("action") == "decline" else reviews',
+                f'            bucket.append(str(outputs.get("reason_code", I{index}[at])))',
+                "            entries[at] = {",
+                f'                "step": K{index}, "rule_id": I{index}[at], "hit": True, '
+                '"outputs": outputs',
+                "            }",
+                "    rule_results += entries",
+            ]
+        else:
+            lines += [
+                "    if isinstance(found, dict) and found.get(RID) is not None:",
+                "        matrix = dict(found)",
+                "        del matrix[RID]",
+                "        for value in matrix.values():",
+                "            if type(value) not in PLAIN_TYPES:",
+                "                matrix = {k: plain(v) for k, v in matrix.items()}",
+                "                break",
+                "        rule_results.append(",
+                f'            {{"step": K{index}, "rule_id": found[RID], "hit": True, '
+                '"outputs": matrix}',
+                "        )",
+            ]
+    lines.append("    features = {}")
+    for index, key in enumerate(feature_keys):
+        bound[f"F{index}"] = key
+        lines += [
+            f"    value = get(F{index}, ABSENT)",
+            "    if value is not ABSENT:",
+            "        if type(value) is float:",
+            "            text = repr(value)",
+            '            if "e" in text or "n" in text:',
+            "                text = decimal_text(value)",
+            '            elif text.endswith(".0"):',
+            "                text = text[:-2]",
+            f"            features[F{index}] = text",
+            "        else:",
+            f"            features[F{index}] = value if type(value) in PLAIN_TYPES else plain(value)",
+        ]
+    lines += [
+        "    if score_result:",
+        "        score_reasons = list(score_result.reason_codes)",
+        "        score = score_result.score",
+        "        if type(score) is float:",
+        "            text = repr(score)",
+        '            if "e" in text or "n" in text:',
+        "                score = decimal_text(score)",
+        "            else:",
+        '                score = text[:-2] if text.endswith(".0") else text',
+        "        else:",
+        "            score = decimal_text(score)",
+        "        score_points = (",
+        "            {name: POINT_TEXTS[name][at] for name, at in score_result.bins.items()}",
+        "            if POINT_TEXTS",
+        "            else _score_points(score_result, POINT_TEXTS)",
+        "        )",
+        "    else:",
+        "        score_reasons = []",
+        "        score = None",
+        "        score_points = {}",
+        '    outcome = "decline" if declines else "approve"',
+        "    decisive = declines",
+        "    if missing:",
+        "        decisive = [*decisive, DATA_INCOMPLETE]",
+        "    if error:",
+        "        decisive = [*decisive, EVALUATION_ERROR]",
+        "    if reviews:",
+        "        decisive = decisive + reviews",
+        '    if outcome != "decline" and (missing or error or reviews):',
+        '        outcome = "manual_review"',
+        "    if matrix:",
+        '        matrix_outcome = str(matrix.get("outcome"))',
+        '        if matrix.get("reason_code"):',
+        '            decisive = [*decisive, str(matrix["reason_code"])]',
+        "    else:",
+        '        matrix_outcome = "manual_review"',
+        "        if not error:",
+        "            decisive = [*decisive, NO_MATRIX_MATCH]",
+        "    if SEVERITY.get(matrix_outcome, 1) > SEVERITY[outcome]:",
+        "        outcome = matrix_outcome",
+        '    if outcome == "approve" and matrix:',
+        '        limit = money(matrix.get("limit"))',
+        '        tier = str(matrix.get("pricing_tier") or "")',
+        "    else:",
+        "        limit = None",
+        '        tier = ""',
+        "    return {",
+        '        "outcome": outcome,',
+        '        "limit": limit,',
+        '        "pricing_tier": tier,',
+        '        "reason_codes": list(fromkeys(decisive + score_reasons))[:MAX_REASON_CODES],',
+        '        "rule_results": rule_results,',
+        '        "features": features,',
+        '        "score": score,',
+        '        "score_points": score_points,',
+        '        "score_reason_codes": score_reasons,',
+        '        "missing": missing,',
+        '        "error": error,',
+        "    }",
+    ]
+    exec(compile("\n".join(lines), "<output>", "exec"), bound)  # noqa: S102
+    output: _Output = bound["output"]
+    return output
 
 
 _Entries = Callable[

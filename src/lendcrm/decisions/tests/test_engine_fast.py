@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lendcrm.decisions.engine import CompiledStrategy
-from lendcrm.decisions.engine.cells import Exact, graph_number, unary_shortcut
+from lendcrm.decisions.engine.cells import Exact, UnaryTest, graph_number, unary_shortcut
 from lendcrm.decisions.engine.compiled import EVALUATION_ERROR, money, plain
 from lendcrm.decisions.tests.test_engine import GOOD
 
@@ -135,6 +135,24 @@ SPECIAL: dict[str, list[Any]] = {
 }
 
 
+SCALED_TESTS = ["> (m ?? 0) * 20", ">= (m ?? 0) * 3", " < ( m ?? 0 ) * 1 ", "<= (m ?? 0)*20"]
+SCALED_VALUES: list[Any] = [None, True, 0, 1, -5, 59, 60, 61, 2**62, -(2**63), 2**63, 10**30, 0.5]
+SCALED_OTHERS: list[Any] = [*SCALED_VALUES, "x", "3", Exact("0.70", 0.7), Exact("3.0", 3)]
+
+
+@pytest.mark.parametrize("text", SCALED_TESTS)
+def test_scaled_comparisons_decided_in_python_agree_with_zen(text: str) -> None:
+    test = UnaryTest(text, frozenset({"m"}))
+    assert test._scaled is not None
+    by_zen = UnaryTest(text, frozenset({"m"}))
+    by_zen._scaled = None
+    for value in SCALED_VALUES:
+        assert test.matches(value, {}) == by_zen.matches(value, {}), (value, "absent")
+        for other in SCALED_OTHERS:
+            env = {"m": other}
+            assert test.matches(value, env) == by_zen.matches(value, env), (value, other)
+
+
 def _applicant(rng: random.Random, definition: dict[str, Any]) -> dict[str, Any]:
     """A good applicant with one to five inputs changed to awkward values."""
     applicant = dict(GOOD)
@@ -203,6 +221,62 @@ def test_generated_tables_walk_and_graph_agree_on_3000_generated_applicants(
         assert _prepared(generated._prepare, applicant) == _prepared(
             generated._prepare_walk, applicant
         ), f"applicant {number}"
+
+
+def _traced_by_walk(compiled: CompiledStrategy) -> CompiledStrategy:
+    """The same strategy, its output built by `TraceBuilder.output` and `assemble`, and its
+    scorecard by `Scorer.score_row`, instead of the functions generated for them."""
+    compiled._trace.run = compiled._trace.output
+    if compiled.scorer is not None:
+        compiled.scorer.score_row_generated = compiled.scorer.score_row
+        if compiled._score_first is not None:
+            compiled._score_first = compiled.scorer.score_row
+    return compiled
+
+
+@pytest.mark.parametrize("reference", [False, True])
+def test_generated_trace_and_trace_builder_agree_on_3000_generated_applicants(
+    definition: dict[str, Any], card: dict[str, Any], reference: bool
+) -> None:
+    generated = CompiledStrategy(definition, cards={0: card}, reference=reference)
+    walk = _traced_by_walk(CompiledStrategy(definition, cards={0: card}, reference=reference))
+    assert generated._trace.run is not generated._trace.output
+    rng = random.Random(20261127)
+    for number in range(3000):
+        applicant = _applicant(rng, definition)
+        got, expected = _outcome(generated, applicant), _outcome(walk, applicant)
+        assert got == expected, f"applicant {number}"
+        assert repr(got) == repr(expected), f"applicant {number}"  # same order, same types
+
+
+def test_generated_trace_and_trace_builder_agree_on_awkward_results(
+    definition: dict[str, Any], card: dict[str, Any]
+) -> None:
+    """Missing inputs, an error, no matrix hit, odd hits: every branch of `assemble`."""
+    fast = CompiledStrategy(definition, cards={0: card})
+    trace = fast._trace
+    rng = random.Random(20261128)
+    score = fast.scorer.score_row(GOOD) if fast.scorer is not None else None
+    checked = 0
+    for _ in range(600):
+        results = _fast_results(fast, _applicant(rng, definition))
+        if results is None:
+            continue
+        for variant in range(4):
+            changed = dict(results)
+            if variant == 1:
+                changed.pop("matrix", None)
+            elif variant == 2:
+                changed["matrix"] = {"rule_id": "M", "outcome": "decline", "limit": 1.005}
+            elif variant == 3:
+                changed["hard_rules"] = [{"rule_id": "H01_BLACKLIST"}, "x"]
+            for missing, error in (([], ""), (["age"], ""), ([], "boom"), (["a"], "e")):
+                for scored in (score, None):
+                    expected = trace.output(changed, scored, list(missing), error)
+                    got = trace.run(changed, scored, list(missing), error)
+                    assert repr(got) == repr(expected)
+                    checked += 1
+    assert checked > 1000
 
 
 def _prepared(prepare: Any, applicant: dict[str, Any]) -> Any:
@@ -434,6 +508,19 @@ def test_generated_tables_and_walk_agree_on_small_strategies(name: str) -> None:
         expected = _outcome(graph, applicant)
         assert _outcome(generated, applicant) == expected, f"input {number}"
         assert _outcome(walking, applicant) == expected, f"input {number}"
+
+
+@pytest.mark.parametrize("name", sorted(SMALL_STRATEGIES))
+def test_generated_trace_and_trace_builder_agree_on_small_strategies(name: str) -> None:
+    document = SMALL_STRATEGIES[name]
+    for reference in (False, True):
+        generated = CompiledStrategy(copy.deepcopy(document), cards={}, reference=reference)
+        walk = _traced_by_walk(
+            CompiledStrategy(copy.deepcopy(document), cards={}, reference=reference)
+        )
+        for number, applicant in enumerate(SMALL_INPUTS):
+            got, expected = _outcome(generated, applicant), _outcome(walk, applicant)
+            assert repr(got) == repr(expected), f"input {number}"
 
 
 def test_the_small_strategy_exercises_what_it_claims() -> None:

@@ -199,3 +199,36 @@ def test_one_row_bins_ints_and_texts_inline_exactly_as_bin_index_does(
     assert result.points == points
     assert result.score == sum(points.values(), 0.0) + scorer.score_offset
     assert result.reason_codes == [scorer.variables[i].name for _, i in adverse[:4]]
+
+
+def _row_score(result: Any) -> tuple[Any, ...]:
+    """A RowScore with its dicts' orders, which the output keeps."""
+    return (
+        result.score,
+        list(result.points.items()),
+        list(result.bins.items()),
+        result.reason_codes,
+    )
+
+
+@given(st.lists(st.sampled_from(AWKWARD_VALUES), min_size=10, max_size=10))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_generated_one_row_scorer_equals_the_walk_on_awkward_values(
+    card: dict[str, Any], values: list[Any]
+) -> None:
+    scorer = Scorer(card)
+    row = dict(zip(scorer.variable_names, values, strict=False))
+    expected = _row_score(scorer.score_row(row))
+    assert _row_score(scorer.score_row_generated(row)) == expected
+    assert _row_score(scorer.score_row_generated({})) == _row_score(scorer.score_row({}))
+
+
+def test_the_generated_one_row_scorer_equals_the_walk_on_generated_applicants(
+    card: dict[str, Any],
+) -> None:
+    scorer = Scorer(card)
+    frame = generate_applicants(2000, seed=11)
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for number, row in enumerate(rows):
+        expected = _row_score(scorer.score_row(row))
+        assert _row_score(scorer.score_row_generated(row)) == expected, f"row {number}"
