@@ -44,11 +44,10 @@ def list_applications(user: Any, *, status: str = "", query: str = "") -> list[A
     return list(rows.order_by("-created_at", "-id")[:LIST_LIMIT])
 
 
-def get_application(user: Any, application_id: int) -> Application:
+def get_application(user: Any, application_id: Any) -> Application:
+    """The application in the user's data scope, or NotFound: every app reads one this way."""
     return get_scoped(
-        Application.objects.select_related("customer", "product", "owner", "created_by"),
-        user,
-        application_id,
+        Application.objects.select_related("customer", "product", "owner"), user, application_id
     )
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
+from lendcrm.applications.queries import get_application
 from lendcrm.contracts import queries, services
 from lendcrm.contracts.models import Contract
 from lendcrm.contracts.schemas import ContractOut, SignatureOut
@@ -51,7 +52,7 @@ def generate_contract_api(request: HttpRequest, application_id: int) -> Status[C
     409 when the application is not approved or already has a contract; 400 naming the field
     when the approved terms are missing or outside the product.
     """
-    application = queries.get_application_for_user(request.user, application_id)
+    application = get_application(request.user, application_id)
     contract = services.generate_contract(application, acting_user=request.user)
     return Status(201, contract_out(queries.get_contract_for_user(request.user, contract.pk)))
 

@@ -22,12 +22,6 @@ def get_contract_for_user(user: Any, contract_id: Any) -> Contract:
     return get_scoped(_contracts(), user, contract_id)
 
 
-def get_application_for_user(user: Any, application_id: Any) -> Application:
-    """The application in the user's data scope; else NotFound."""
-    rows = Application.objects.select_related("customer", "product")
-    return get_scoped(rows, user, application_id)
-
-
 def find_contract_for_application(user: Any, application: Application) -> Contract | None:
     """The application's contract if there is one in the user's scope."""
     return scoped(_contracts(), user).filter(application=application).first()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lendcrm.applications.choices import ApplicationStatus
 from lendcrm.applications.models import Application
+from lendcrm.applications.queries import get_application
 from lendcrm.contracts import queries, services
 from lendcrm.contracts.choices import ContractStatus
 from lendcrm.contracts.esign import SigningLinkInvalid
@@ -29,7 +30,7 @@ def _contract_or_404(request: HttpRequest, contract_id: int) -> Contract:
 
 def _application_or_404(request: HttpRequest, application_id: int) -> Application:
     try:
-        return queries.get_application_for_user(request.user, application_id)
+        return get_application(request.user, application_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 

@@ -141,13 +141,5 @@ def get_record(record_id: Any) -> DecisionRecord:
         raise NotFound(_("决策记录不存在")) from exc
 
 
-def get_application_for_user(user: Any, application_id: Any) -> Any:
-    from lendcrm.applications.models import Application
-
-    return get_scoped(
-        Application.objects.select_related("customer", "product"), user, application_id
-    )
-
-
 def list_entries() -> QuerySet[ListEntry]:
     return ListEntry.objects.order_by("-created_at")

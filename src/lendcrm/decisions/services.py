@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
+from lendcrm.applications.queries import get_application
 from lendcrm.audit.services import queue_event, record_event
 from lendcrm.core import clock
 from lendcrm.core.errors import Conflict, DomainError, FieldProblem, PermissionDenied
@@ -387,7 +388,7 @@ def pre_screen(
     """
     application = None
     if application_id is not None:
-        application = queries.get_application_for_user(acting_user, application_id)
+        application = get_application(acting_user, application_id)
         request = prescreen.request_from_application(application)
         product_code = product_code or request.product_code
     elif payload is not None:

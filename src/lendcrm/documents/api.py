@@ -9,6 +9,7 @@ from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from lendcrm.applications.queries import get_application
 from lendcrm.documents import queries
 from lendcrm.documents.models import ApplicationDocument
 from lendcrm.documents.panel import masked_values
@@ -64,7 +65,7 @@ def _out(document: ApplicationDocument) -> DocumentOut:
 
 @router.get("/applications/{int:application_id}", response=list[DocumentOut])
 def list_documents_api(request: HttpRequest, application_id: int) -> list[DocumentOut]:
-    application = queries.get_application_for_user(request.user, application_id)
+    application = get_application(request.user, application_id)
     return [_out(d) for d in queries.list_documents(request.user, application)]
 
 
@@ -76,7 +77,7 @@ def upload_document_api(
     file: File[UploadedFile],
 ) -> Status[DocumentOut]:
     """Multipart upload (fields `kind` and `file`); ID-card images are read by OCR."""
-    application = queries.get_application_for_user(request.user, application_id)
+    application = get_application(request.user, application_id)
     document = upload_document(application, kind=kind, uploaded_file=file, acting_user=request.user)
     document.refresh_from_db()  # OCR may have run in-process on commit
     return Status(201, _out(document))

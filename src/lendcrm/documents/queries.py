@@ -12,11 +12,6 @@ from lendcrm.documents.models import ApplicationDocument
 from lendcrm.identity.scoping import get_scoped, scoped
 
 
-def get_application_for_user(user: Any, application_id: int) -> Application:
-    """The application in the user's data scope, or NotFound."""
-    return get_scoped(Application.objects.select_related("customer"), user, application_id)
-
-
 def get_document_for_user(user: Any, document_id: int) -> ApplicationDocument:
     """The document in the user's data scope (the application's scope), or NotFound."""
     rows = ApplicationDocument.objects.select_related("application__customer")

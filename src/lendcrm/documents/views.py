@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from lendcrm.applications.models import Application
+from lendcrm.applications.queries import get_application
 from lendcrm.core.errors import DomainError, NotFound
 from lendcrm.documents import queries
 from lendcrm.documents.forms import UploadForm
@@ -21,7 +22,7 @@ UPLOAD_CAPABILITY = "applications.create"
 
 def _application_or_404(request: HttpRequest, application_id: int) -> Application:
     try:
-        return queries.get_application_for_user(request.user, application_id)
+        return get_application(request.user, application_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lendcrm.applications.queries import get_application
 from lendcrm.core.errors import DomainError
 from lendcrm.decisions import (
     explanations,
@@ -37,7 +38,7 @@ def _test_inputs(
     caller's data scope) or from the sample JSON, enriched with list hits and bureau data."""
     application_id = form.cleaned_data["application_id"]
     if application_id:
-        application = queries.get_application_for_user(request.user, application_id)
+        application = get_application(request.user, application_id)
         screen = prescreen.request_from_application(application)
     else:
         try:
